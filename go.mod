@@ -1,3 +1,11 @@
 module github.com/seed42f0b14b/ghactions
 
-go 1.24
+go 1.26
+
+require (
+	github.com/go-json-experiment/json v1.27.2
+	github.com/google/go-querystring v1.2.0
+	github.com/hashicorp/go-retryablehttp v0.7.8
+)
+
+require github.com/hashicorp/go-cleanhttp v0.5.2 // indirect

@@ -1,0 +1,203 @@
+package ghactions
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync/atomic"
+)
+
+const (
+	defaultBaseURL    = "https://api.github.com/"
+	defaultAPIVersion = "2022-11-28"
+	maxRedirects      = 10
+)
+
+// Client talks to the GitHub REST API. It is safe for concurrent use; make one
+// and share it.
+type Client struct {
+	// Runs holds the workflow-run endpoints.
+	Runs *RunsService
+
+	baseURL    *url.URL
+	tokens     TokenSource // nil when anonymous
+	userAgent  string
+	apiVersion string
+	httpClient *http.Client
+	policy     RetryPolicy
+	logger     *slog.Logger
+	rate       atomic.Pointer[Rate]
+}
+
+// NewClient returns a client configured by opts; with none it talks to
+// api.github.com anonymously. It fails, with an error wrapping
+// ErrInvalidArgument, when an option is invalid or when a token would travel
+// in clear text (a plain-http base URL on a host that is not loopback).
+func NewClient(opts ...Option) (*Client, error) {
+	cfg := config{
+		baseURL:    defaultBaseURL,
+		userAgent:  "ghactions-go/" + Version,
+		apiVersion: defaultAPIVersion,
+		policy:     DefaultRetryPolicy(),
+	}
+	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	base, err := normalizeBaseURL(cfg.baseURL)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.tokens != nil && base.Scheme != "https" && !isLoopback(base.Hostname()) {
+		return nil, fmt.Errorf("%w: base URL %s is plain http on a host that is not loopback; a token must not travel in clear text", ErrInvalidArgument, base.Redacted())
+	}
+	c := &Client{
+		baseURL:    base,
+		tokens:     cfg.tokens,
+		userAgent:  cfg.userAgent,
+		apiVersion: cfg.apiVersion,
+		policy:     cfg.policy,
+		logger:     cfg.logger,
+	}
+	c.httpClient = c.newHTTPClient(cfg.httpClient)
+	c.Runs = &RunsService{client: c}
+	return c, nil
+}
+
+// Rate returns the rate-limit figures of the latest API answer that carried
+// them; it is zero before the first.
+func (c *Client) Rate() Rate {
+	if r := c.rate.Load(); r != nil {
+		return *r
+	}
+	return Rate{}
+}
+
+// BaseURL returns the normalised base URL the client sends its requests to.
+func (c *Client) BaseURL() *url.URL {
+	u := *c.baseURL
+	return &u
+}
+
+func (c *Client) newHTTPClient(user *http.Client) *http.Client {
+	hc := &http.Client{CheckRedirect: c.checkRedirect}
+	if user != nil {
+		hc.Transport = user.Transport
+		hc.Timeout = user.Timeout
+	}
+	if hc.Transport == nil {
+		// A transport of our own, so that closing its idle connections (as
+		// the retry loop does when a wait is cancelled) touches no one else.
+		if dt, ok := http.DefaultTransport.(*http.Transport); ok {
+			hc.Transport = dt.Clone()
+		}
+	}
+	return hc
+}
+
+var errTooManyRedirects = errors.New("ghactions: stopped after 10 redirects")
+
+// checkRedirect follows redirects but never carries the token off the API's
+// origin. net/http itself keeps Authorization for subdomains and for a
+// switch from https to http; we keep it only for the exact scheme and host.
+func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
+	if noFollow(req.Context()) {
+		return http.ErrUseLastResponse
+	}
+	if len(via) >= maxRedirects {
+		return errTooManyRedirects
+	}
+	if !c.isAPIOrigin(req.URL) {
+		req.Header.Del("Authorization")
+	}
+	return nil
+}
+
+func (c *Client) isAPIOrigin(u *url.URL) bool {
+	return sameOrigin(u, c.baseURL)
+}
+
+func sameOrigin(a, b *url.URL) bool {
+	return strings.EqualFold(a.Scheme, b.Scheme) &&
+		strings.EqualFold(a.Hostname(), b.Hostname()) &&
+		portOf(a) == portOf(b)
+}
+
+func portOf(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "https":
+		return "443"
+	case "http":
+		return "80"
+	}
+	return ""
+}
+
+// normalizeBaseURL applies the base-URL rules of WithBaseURL.
+func normalizeBaseURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return nil, fmt.Errorf("%w: base URL: %v", ErrInvalidArgument, err)
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "http", "https":
+		u.Scheme = strings.ToLower(u.Scheme)
+	default:
+		return nil, fmt.Errorf("%w: base URL %q: scheme must be http or https", ErrInvalidArgument, u.Redacted())
+	}
+	if u.Host == "" || u.Hostname() == "" {
+		return nil, fmt.Errorf("%w: base URL %q has no host", ErrInvalidArgument, u.Redacted())
+	}
+	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("%w: base URL %q must not hold credentials, a query or a fragment", ErrInvalidArgument, u.Redacted())
+	}
+	u.Host = strings.ToLower(u.Host)
+	if u.Path == "" || u.Path == "/" {
+		if !isCloudAPIHost(u.Hostname()) {
+			u.Path = "/api/v3/"
+		} else {
+			u.Path = "/"
+		}
+		u.RawPath = ""
+	}
+	if !strings.HasSuffix(u.Path, "/") {
+		u.Path += "/"
+		if u.RawPath != "" {
+			u.RawPath += "/"
+		}
+	}
+	return u, nil
+}
+
+// isCloudAPIHost reports whether host serves the REST API at its root:
+// api.github.com, and the API hosts of GHE.com (api.SUBDOMAIN.ghe.com).
+func isCloudAPIHost(host string) bool {
+	if host == "api.github.com" {
+		return true
+	}
+	sub, ok := strings.CutPrefix(host, "api.")
+	if !ok {
+		return false
+	}
+	name, ok := strings.CutSuffix(sub, ".ghe.com")
+	return ok && name != "" && !strings.Contains(name, ".")
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

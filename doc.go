@@ -1,0 +1,29 @@
+// Package ghactions is a typed client for the GitHub Actions workflow-runs
+// REST API: list, get, cancel, re-run and delete workflow runs, and download
+// or delete their logs, on github.com, GHE.com, GitHub Enterprise Server and
+// GitHub AE.
+//
+// Quick start:
+//
+//	c, err := ghactions.NewClient(ghactions.WithToken(os.Getenv("GITHUB_TOKEN")))
+//	if err != nil {
+//		log.Fatal(err)
+//	}
+//	ctx := context.Background()
+//	for run, err := range c.Runs.List(ctx, "octo-org", "octo-repo", &ghactions.ListOptions{Branch: "main"}) {
+//		if err != nil {
+//			log.Fatal(err)
+//		}
+//		fmt.Println(run.ID, run.Name, run.Status, run.Conclusion)
+//	}
+//
+// Every call takes a context first. Option structs are pointers; nil means
+// the defaults. Bad input returns an error wrapping ErrInvalidArgument before
+// anything is sent. A non-2xx answer returns an *APIError (or a
+// *RateLimitError) that matches a sentinel such as ErrNotFound with
+// errors.Is.
+//
+// The client retries network errors, 5xx answers and rate limits by its
+// RetryPolicy, and sends the token only to the API host: never to a redirect
+// target elsewhere, nor to the host that serves log archives.
+package ghactions

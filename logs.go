@@ -1,0 +1,130 @@
+package ghactions
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+)
+
+// LogsURL returns the URL of a run's log archive (a zip), which the API gives
+// as the Location of a 302 answer to GET .../runs/{runID}/logs. The URL is
+// signed and expires after about a minute: fetch it at once. A run without
+// logs gives an error matching ErrNotFound.
+func (s *RunsService) LogsURL(ctx context.Context, owner, repo string, runID int64) (*url.URL, *Response, error) {
+	if err := validateRun(owner, repo, runID); err != nil {
+		return nil, nil, err
+	}
+	return s.logsURL(ctx, runPath(owner, repo, runID)+"/logs")
+}
+
+// AttemptLogsURL is LogsURL for one attempt of a run:
+// GET .../runs/{runID}/attempts/{attempt}/logs.
+func (s *RunsService) AttemptLogsURL(ctx context.Context, owner, repo string, runID int64, attempt int) (*url.URL, *Response, error) {
+	if err := validateAttempt(owner, repo, runID, attempt); err != nil {
+		return nil, nil, err
+	}
+	return s.logsURL(ctx, attemptPath(owner, repo, runID, attempt)+"/logs")
+}
+
+// Logs streams a run's log archive (a zip) from the URL the API redirects
+// to. The archive is fetched without the token, which never leaves the API
+// host, and is not buffered: read it as it comes, and close it. When the API
+// answers 200 with the archive itself (some proxies do), that body is
+// streamed instead.
+//
+// The returned Response is the archive's answer, with Rate taken from the
+// API's. A run without logs gives an error matching ErrNotFound; a failure of
+// the archive host gives an *APIError with its status.
+func (s *RunsService) Logs(ctx context.Context, owner, repo string, runID int64) (io.ReadCloser, *Response, error) {
+	if err := validateRun(owner, repo, runID); err != nil {
+		return nil, nil, err
+	}
+	return s.logs(ctx, runPath(owner, repo, runID)+"/logs")
+}
+
+// AttemptLogs is Logs for one attempt of a run.
+func (s *RunsService) AttemptLogs(ctx context.Context, owner, repo string, runID int64, attempt int) (io.ReadCloser, *Response, error) {
+	if err := validateAttempt(owner, repo, runID, attempt); err != nil {
+		return nil, nil, err
+	}
+	return s.logs(ctx, attemptPath(owner, repo, runID, attempt)+"/logs")
+}
+
+func (s *RunsService) logsURL(ctx context.Context, path string) (*url.URL, *Response, error) {
+	hr, resp, loc, err := s.askLogs(ctx, path)
+	if err != nil {
+		return nil, resp, err
+	}
+	hr.Body.Close()
+	if loc == nil {
+		return nil, resp, fmt.Errorf("ghactions: GET %s: answered %d with the archive itself, not a redirect; use Logs", hr.Request.URL.Path, hr.StatusCode)
+	}
+	return loc, resp, nil
+}
+
+func (s *RunsService) logs(ctx context.Context, path string) (io.ReadCloser, *Response, error) {
+	hr, resp, loc, err := s.askLogs(ctx, path)
+	if err != nil {
+		return nil, resp, err
+	}
+	if loc == nil {
+		return hr.Body, resp, nil
+	}
+	hr.Body.Close()
+	c := s.client
+	ar, ax, err := c.do(ctx, &request{method: http.MethodGet, url: loc, archive: true})
+	if err != nil {
+		return nil, resp, err
+	}
+	aresp := newResponse(ar)
+	aresp.Rate = resp.Rate
+	if ar.StatusCode < 200 || ar.StatusCode > 299 {
+		defer ar.Body.Close()
+		return nil, aresp, ax.apiError(ar)
+	}
+	return ar.Body, aresp, nil
+}
+
+// askLogs asks the API for a log archive without following its redirect.
+// It returns the answer with its body open, and the archive's URL when the
+// answer is a redirect (nil when the answer is the archive itself).
+func (s *RunsService) askLogs(ctx context.Context, path string) (*http.Response, *Response, *url.URL, error) {
+	c := s.client
+	r, err := c.newRequest(http.MethodGet, path, nil, nil)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	r.noFollow = true
+	hr, x, err := c.do(ctx, r)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	resp := newResponse(hr)
+	switch {
+	case hr.StatusCode >= 200 && hr.StatusCode <= 299:
+		return hr, resp, nil, nil
+	case isRedirect(hr.StatusCode):
+		loc, err := hr.Location()
+		if err != nil {
+			hr.Body.Close()
+			return nil, resp, nil, fmt.Errorf("ghactions: GET %s: redirect without a usable Location: %w", r.url.Path, err)
+		}
+		if loc.Scheme != "https" && loc.Scheme != "http" {
+			hr.Body.Close()
+			return nil, resp, nil, fmt.Errorf("ghactions: GET %s: redirect to a %q URL, not http or https", r.url.Path, loc.Scheme)
+		}
+		return hr, resp, loc, nil
+	}
+	defer hr.Body.Close()
+	return nil, resp, nil, x.apiError(hr)
+}
+
+func isRedirect(status int) bool {
+	switch status {
+	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther, http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
+		return true
+	}
+	return false
+}

@@ -1,0 +1,294 @@
+package ghactions
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/google/go-querystring/query"
+)
+
+// RunsService holds the workflow-run endpoints of the API. Get it from
+// Client.Runs.
+type RunsService struct {
+	client *Client
+}
+
+// ListOptions filters and pages a list of workflow runs. A nil *ListOptions
+// lists every run of the repository.
+type ListOptions struct {
+	// Workflow is a workflow file name ("build.yml") or a numeric workflow ID
+	// as a string; when set, only that workflow's runs are listed.
+	Workflow string `url:"-"`
+	Actor    string `url:"actor,omitempty"`
+	Branch   string `url:"branch,omitempty"`
+	Event    string `url:"event,omitempty"`
+	Status   Status `url:"status,omitempty"`
+	// Conclusion is sent as the "status" query too (the API takes either);
+	// setting both Status and Conclusion is an error, and so is
+	// ConclusionStartupFailure, which the API cannot filter on.
+	Conclusion Conclusion `url:"-"`
+	// Created is in GitHub's date-range syntax: ">=2024-01-01",
+	// "2024-01-01..2024-02-01", "<2024-03-01T12:00:00Z".
+	Created             string `url:"created,omitempty"`
+	ExcludePullRequests bool   `url:"exclude_pull_requests,omitempty"`
+	CheckSuiteID        int64  `url:"check_suite_id,omitempty"`
+	HeadSHA             string `url:"head_sha,omitempty"`
+	PerPage             int    `url:"per_page,omitempty"` // 1..100; 0 = server default (ListPage) or 100 (List)
+	Page                int    `url:"page,omitempty"`
+}
+
+// GetOptions changes what Get and GetAttempt return. A nil *GetOptions
+// means the defaults.
+type GetOptions struct {
+	ExcludePullRequests bool `url:"exclude_pull_requests,omitempty"` // leave PullRequests empty
+}
+
+// RerunOptions changes how a run is re-run. A nil *RerunOptions means the
+// defaults.
+type RerunOptions struct {
+	EnableDebugLogging bool `json:"enable_debug_logging,omitempty"` // sent as {"enable_debug_logging": true} when set
+}
+
+// RunsPage is one page of a list of workflow runs.
+type RunsPage struct {
+	TotalCount   int            `json:"total_count"`
+	WorkflowRuns []*WorkflowRun `json:"workflow_runs"`
+}
+
+// ListPage returns one page of workflow runs: GET
+// /repos/{owner}/{repo}/actions/runs, or
+// /repos/{owner}/{repo}/actions/workflows/{workflow}/runs when opts.Workflow
+// is set. resp.NextPage and resp.Links tell where the next page is. Bad input
+// returns an error wrapping ErrInvalidArgument and sends nothing; a non-2xx
+// answer returns an *APIError.
+func (s *RunsService) ListPage(ctx context.Context, owner, repo string, opts *ListOptions) (*RunsPage, *Response, error) {
+	r, err := s.listRequest(owner, repo, opts, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	return s.fetchPage(ctx, r)
+}
+
+// List returns every matching run, page after page, following the Link
+// header, with 100 runs a page unless opts.PerPage says otherwise, from
+// opts.Page when it is set. It fetches lazily: a page is requested only when
+// the loop reaches it, so breaking out early fetches nothing more, and only
+// one page is held at a time. On error it yields (nil, err) once and stops.
+//
+// GitHub returns at most 1,000 runs for a search that uses a filter (actor,
+// branch, check suite, created, event, head SHA or status); narrow Created
+// to reach older ones.
+func (s *RunsService) List(ctx context.Context, owner, repo string, opts *ListOptions) iter.Seq2[*WorkflowRun, error] {
+	return func(yield func(*WorkflowRun, error) bool) {
+		r, err := s.listRequest(owner, repo, opts, 100)
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		for r != nil {
+			var runs []*WorkflowRun
+			runs, r, err = s.nextPage(ctx, r)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			for _, run := range runs {
+				if !yield(run, nil) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// nextPage fetches the page of r and builds the request for the one after,
+// or nil at the last page.
+func (s *RunsService) nextPage(ctx context.Context, r *request) ([]*WorkflowRun, *request, error) {
+	page, resp, err := s.fetchPage(ctx, r)
+	if err != nil {
+		return nil, nil, err
+	}
+	next := resp.Links["next"]
+	if next == nil {
+		return page.WorkflowRuns, nil, nil
+	}
+	if next.String() == r.url.String() {
+		return nil, nil, fmt.Errorf("ghactions: GET %s: the next-page link points at the same page", r.url.Path)
+	}
+	return page.WorkflowRuns, &request{method: http.MethodGet, url: next}, nil
+}
+
+func (s *RunsService) fetchPage(ctx context.Context, r *request) (*RunsPage, *Response, error) {
+	page := new(RunsPage)
+	resp, err := s.client.call(ctx, r, page)
+	if err != nil {
+		return nil, resp, err
+	}
+	return page, resp, nil
+}
+
+// listRequest checks the options and builds the first page's request;
+// perPage is the page size to use when opts leaves it at 0.
+func (s *RunsService) listRequest(owner, repo string, opts *ListOptions, perPage int) (*request, error) {
+	if err := validateRepo(owner, repo); err != nil {
+		return nil, err
+	}
+	var o ListOptions
+	if opts != nil {
+		o = *opts
+	}
+	if o.PerPage == 0 {
+		o.PerPage = perPage
+	}
+	if err := o.validate(); err != nil {
+		return nil, err
+	}
+	q, err := query.Values(&o)
+	if err != nil {
+		return nil, fmt.Errorf("%w: list options: %v", ErrInvalidArgument, err)
+	}
+	if o.Conclusion != "" {
+		q.Set("status", string(o.Conclusion))
+	}
+	path := repoPath(owner, repo) + "runs"
+	if o.Workflow != "" {
+		path = repoPath(owner, repo) + "workflows/" + url.PathEscape(o.Workflow) + "/runs"
+	}
+	return s.client.newRequest(http.MethodGet, path, q, nil)
+}
+
+func (o *ListOptions) validate() error {
+	switch {
+	case o.PerPage < 0 || o.PerPage > 100:
+		return fmt.Errorf("%w: PerPage %d: must be 0 to 100", ErrInvalidArgument, o.PerPage)
+	case o.Page < 0:
+		return fmt.Errorf("%w: Page %d: must not be negative", ErrInvalidArgument, o.Page)
+	case o.CheckSuiteID < 0:
+		return fmt.Errorf("%w: CheckSuiteID %d: must not be negative", ErrInvalidArgument, o.CheckSuiteID)
+	case o.Status != "" && o.Conclusion != "":
+		return fmt.Errorf("%w: Status and Conclusion both set; the API filters on one of them", ErrInvalidArgument)
+	case o.Conclusion == ConclusionStartupFailure || string(o.Status) == string(ConclusionStartupFailure):
+		return fmt.Errorf("%w: the API cannot filter on the conclusion %q", ErrInvalidArgument, ConclusionStartupFailure)
+	}
+	if o.Workflow != "" {
+		if strings.TrimSpace(o.Workflow) != o.Workflow || strings.ContainsAny(o.Workflow, "/\\") {
+			return fmt.Errorf("%w: Workflow %q: give a workflow file name or ID", ErrInvalidArgument, o.Workflow)
+		}
+		if id, err := strconv.ParseInt(o.Workflow, 10, 64); err == nil && id <= 0 {
+			return fmt.Errorf("%w: Workflow ID %d: must be positive", ErrInvalidArgument, id)
+		}
+	}
+	return nil
+}
+
+// Get returns one workflow run: GET /repos/{owner}/{repo}/actions/runs/{runID}.
+// A run that does not exist (or that the token may not see) gives an error
+// matching ErrNotFound.
+func (s *RunsService) Get(ctx context.Context, owner, repo string, runID int64, opts *GetOptions) (*WorkflowRun, *Response, error) {
+	if err := validateRun(owner, repo, runID); err != nil {
+		return nil, nil, err
+	}
+	return s.getRun(ctx, runPath(owner, repo, runID), opts)
+}
+
+// GetAttempt returns one attempt of a workflow run (attempts count from 1):
+// GET /repos/{owner}/{repo}/actions/runs/{runID}/attempts/{attempt}.
+func (s *RunsService) GetAttempt(ctx context.Context, owner, repo string, runID int64, attempt int, opts *GetOptions) (*WorkflowRun, *Response, error) {
+	if err := validateAttempt(owner, repo, runID, attempt); err != nil {
+		return nil, nil, err
+	}
+	return s.getRun(ctx, attemptPath(owner, repo, runID, attempt), opts)
+}
+
+func (s *RunsService) getRun(ctx context.Context, path string, opts *GetOptions) (*WorkflowRun, *Response, error) {
+	var q url.Values
+	if opts != nil {
+		var err error
+		if q, err = query.Values(opts); err != nil {
+			return nil, nil, fmt.Errorf("%w: get options: %v", ErrInvalidArgument, err)
+		}
+	}
+	r, err := s.client.newRequest(http.MethodGet, path, q, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	run := new(WorkflowRun)
+	resp, err := s.client.call(ctx, r, run)
+	if err != nil {
+		return nil, resp, err
+	}
+	return run, resp, nil
+}
+
+// Delete deletes a workflow run: DELETE /repos/{owner}/{repo}/actions/runs/{runID}.
+func (s *RunsService) Delete(ctx context.Context, owner, repo string, runID int64) (*Response, error) {
+	return s.runAction(ctx, http.MethodDelete, owner, repo, runID, "", nil)
+}
+
+// Cancel asks GitHub to cancel a workflow run: POST .../runs/{runID}/cancel.
+// The API answers 202 Accepted, which is success: the run stops shortly
+// after. A run that has already completed gives an error matching
+// ErrConflict.
+func (s *RunsService) Cancel(ctx context.Context, owner, repo string, runID int64) (*Response, error) {
+	return s.runAction(ctx, http.MethodPost, owner, repo, runID, "/cancel", nil)
+}
+
+// ForceCancel cancels a workflow run even when its jobs do not respond to a
+// normal cancel (an always() condition, say): POST .../runs/{runID}/force-cancel.
+// Like Cancel, 202 is success and a completed run gives ErrConflict.
+func (s *RunsService) ForceCancel(ctx context.Context, owner, repo string, runID int64) (*Response, error) {
+	return s.runAction(ctx, http.MethodPost, owner, repo, runID, "/force-cancel", nil)
+}
+
+// Rerun re-runs a whole workflow run as a new attempt: POST
+// .../runs/{runID}/rerun, with {"enable_debug_logging": true} when
+// opts.EnableDebugLogging is set. GitHub answers 201.
+func (s *RunsService) Rerun(ctx context.Context, owner, repo string, runID int64, opts *RerunOptions) (*Response, error) {
+	var body any
+	if opts != nil && opts.EnableDebugLogging {
+		body = opts
+	}
+	return s.runAction(ctx, http.MethodPost, owner, repo, runID, "/rerun", body)
+}
+
+// DeleteLogs deletes the logs of a workflow run: DELETE .../runs/{runID}/logs.
+func (s *RunsService) DeleteLogs(ctx context.Context, owner, repo string, runID int64) (*Response, error) {
+	return s.runAction(ctx, http.MethodDelete, owner, repo, runID, "/logs", nil)
+}
+
+// runAction sends a request on a run whose answer carries nothing to decode
+// (204, or the API's empty object: an empty body, {} or null).
+func (s *RunsService) runAction(ctx context.Context, method, owner, repo string, runID int64, suffix string, body any) (*Response, error) {
+	if err := validateRun(owner, repo, runID); err != nil {
+		return nil, err
+	}
+	r, err := s.client.newRequest(method, runPath(owner, repo, runID)+suffix, nil, body)
+	if err != nil {
+		return nil, err
+	}
+	return s.client.call(ctx, r, nil)
+}
+
+// Usage returns the billable time of a workflow run: GET .../runs/{runID}/timing.
+// GitHub is closing this endpoint down on github.com (billing moved to the
+// enhanced billing platform); GitHub Enterprise Server never had it.
+func (s *RunsService) Usage(ctx context.Context, owner, repo string, runID int64) (*RunUsage, *Response, error) {
+	if err := validateRun(owner, repo, runID); err != nil {
+		return nil, nil, err
+	}
+	r, err := s.client.newRequest(http.MethodGet, runPath(owner, repo, runID)+"/timing", nil, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	u := new(RunUsage)
+	resp, err := s.client.call(ctx, r, u)
+	if err != nil {
+		return nil, resp, err
+	}
+	return u, resp, nil
+}
