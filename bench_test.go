@@ -1,0 +1,64 @@
+package ghactions
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"strconv"
+	"testing"
+)
+
+// benchPage builds a page of n runs from the seed's list example, each with
+// its own ID (and the URLs that hold it), as a real page has.
+func benchPage(tb testing.TB, n int) []byte {
+	tb.Helper()
+	raw, err := os.ReadFile("testdata/list_runs.json")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var page struct {
+		WorkflowRuns []json.RawMessage `json:"workflow_runs"`
+	}
+	if err := json.Unmarshal(raw, &page); err != nil {
+		tb.Fatal(err)
+	}
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, page.WorkflowRuns[0]); err != nil {
+		tb.Fatal(err)
+	}
+	run := compact.Bytes()
+	var b bytes.Buffer
+	b.WriteString(`{"total_count":` + strconv.Itoa(n) + `,"workflow_runs":[`)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.Write(bytes.ReplaceAll(run, []byte("30433642"), []byte(strconv.Itoa(30433642+i))))
+	}
+	b.WriteString("]}")
+	return b.Bytes()
+}
+
+func BenchmarkDecodePage(b *testing.B) {
+	data := benchPage(b, 100)
+	b.Run("jsonv2", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		b.ReportAllocs()
+		for b.Loop() {
+			var p RunsPage
+			if err := decodeJSON(bytes.NewReader(data), &p); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("encoding_json", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		b.ReportAllocs()
+		for b.Loop() {
+			var p RunsPage
+			if err := json.NewDecoder(bytes.NewReader(data)).Decode(&p); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
