@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/google/go-querystring/query"
+
+	"github.com/seed42f0b14b/ghactions/internal/searchdate"
 )
 
 // RunsService holds the workflow-run endpoints of the API. Get it from
@@ -174,6 +176,11 @@ func (o *ListOptions) validate() error {
 		return fmt.Errorf("%w: Status and Conclusion both set; the API filters on one of them", ErrInvalidArgument)
 	case o.Conclusion == ConclusionStartupFailure || string(o.Status) == string(ConclusionStartupFailure):
 		return fmt.Errorf("%w: the API cannot filter on the conclusion %q", ErrInvalidArgument, ConclusionStartupFailure)
+	}
+	if o.Created != "" {
+		if _, err := searchdate.Parse(o.Created); err != nil {
+			return fmt.Errorf("%w: Created: %v", ErrInvalidArgument, err)
+		}
 	}
 	if o.Workflow != "" {
 		if strings.TrimSpace(o.Workflow) != o.Workflow || strings.ContainsAny(o.Workflow, "/\\") {
