@@ -1,0 +1,91 @@
+package ghactions
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"testing"
+	"time"
+)
+
+// The fuzz targets below cover every parser that reads what a server sends.
+// Their seed corpora live in testdata/fuzz/<target>/; run one with, say,
+// go test -fuzz FuzzParseLinks -fuzztime 60s .
+
+func FuzzParseLinks(f *testing.F) {
+	base, _ := url.Parse("https://api.github.com/repositories/1/actions/runs?page=2")
+	f.Fuzz(func(t *testing.T, header string) {
+		links := parseLinks([]string{header, header}, base)
+		for rel, u := range links {
+			if rel == "" || u == nil {
+				t.Fatalf("empty relation or URL in %q", header)
+			}
+			if !u.IsAbs() {
+				t.Fatalf("relation %q of %q resolved to relative URL %q", rel, header, u)
+			}
+			if pageOf(u) < 0 {
+				t.Fatalf("negative page from %q", u)
+			}
+		}
+	})
+}
+
+func FuzzParseRate(f *testing.F) {
+	f.Fuzz(func(t *testing.T, limit, remaining, used, reset, resource string) {
+		h := http.Header{}
+		h.Set("X-RateLimit-Limit", limit)
+		h.Set("X-RateLimit-Remaining", remaining)
+		h.Set("X-RateLimit-Used", used)
+		h.Set("X-RateLimit-Reset", reset)
+		h.Set("X-RateLimit-Resource", resource)
+		h.Set("Retry-After", reset)
+		r, _ := parseRate(h)
+		if r.Limit < 0 || r.Remaining < 0 || r.Used < 0 {
+			t.Fatalf("negative figures %+v", r)
+		}
+		if d, ok := parseRetryAfter(reset, time.Now()); ok && d < 0 {
+			t.Fatalf("negative Retry-After %v from %q", d, reset)
+		}
+		for _, status := range []int{403, 429} {
+			rl, _ := classifyRateLimit(&http.Response{StatusCode: status, Header: h}, resource, time.Now())
+			if rl.wait < 0 {
+				t.Fatalf("negative wait %v", rl.wait)
+			}
+		}
+	})
+}
+
+func FuzzParseErrorBody(f *testing.F) {
+	f.Fuzz(func(t *testing.T, body []byte) {
+		eb := parseErrorBody(body)
+		for _, fe := range eb.Errors {
+			_ = fe.String()
+		}
+		hr := &http.Response{StatusCode: 403, Header: http.Header{}, Body: http.NoBody}
+		hr.Body = &bufferedBody{Reader: bytes.NewReader(body), data: body, orig: http.NoBody}
+		x := &exchange{tokens: []string{"tok"}}
+		if err := x.apiError(hr); err == nil || err.Error() == "" {
+			t.Fatal("an error answer gave no error")
+		}
+	})
+}
+
+func FuzzDecodeRun(f *testing.F) {
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var page RunsPage
+		if decodeJSON(bytes.NewReader(body), &page) == nil {
+			if _, err := json.Marshal(&page); err != nil {
+				t.Fatalf("a decoded page does not marshal: %v", err)
+			}
+		}
+		var run WorkflowRun
+		if decodeJSON(bytes.NewReader(body), &run) == nil {
+			if _, err := json.Marshal(&run); err != nil {
+				t.Fatalf("a decoded run does not marshal: %v", err)
+			}
+		}
+		var usage RunUsage
+		_ = decodeJSON(bytes.NewReader(body), &usage)
+	})
+}
