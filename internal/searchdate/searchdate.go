@@ -128,7 +128,7 @@ func Parse(s string) (Range, error) {
 	}
 	switch {
 	case first == "" || last == "":
-		return Range{}, fmt.Errorf("searchdate: %q: a range needs a date or * on each side of ..", s)
+		return Range{}, fmt.Errorf("searchdate: %q: a range needs a date or * on each side of its \"..\"", s)
 	case first == "*" && last == "*":
 		return Range{}, fmt.Errorf("searchdate: %q: a range needs at least one date; leave the qualifier out to match every date", s)
 	}

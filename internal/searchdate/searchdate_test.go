@@ -232,9 +232,9 @@ func TestParseRejects(t *testing.T) {
 		{">=2024-01-01..*", `searchdate: ">=2024-01-01..*": an operator cannot be combined with a range`},
 
 		{"*..*", `searchdate: "*..*": a range needs at least one date; leave the qualifier out to match every date`},
-		{"..", `searchdate: "..": a range needs a date or * on each side of ..`},
-		{"..2024-01-01", `searchdate: "..2024-01-01": a range needs a date or * on each side of ..`},
-		{"2024-01-01..", `searchdate: "2024-01-01..": a range needs a date or * on each side of ..`},
+		{"..", `searchdate: "..": a range needs a date or * on each side of its ".."`},
+		{"..2024-01-01", `searchdate: "..2024-01-01": a range needs a date or * on each side of its ".."`},
+		{"2024-01-01..", `searchdate: "2024-01-01..": a range needs a date or * on each side of its ".."`},
 		{"2024-01-01...2024-01-02", `searchdate: ".2024-01-02" in "2024-01-01...2024-01-02": not a date or date-time; want YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ or YYYY-MM-DDTHH:MM:SS±hh:mm`},
 		{"2024-01-01..2024-01-02..2024-01-03", `searchdate: "2024-01-02..2024-01-03" in "2024-01-01..2024-01-02..2024-01-03": not a date or date-time; want YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ or YYYY-MM-DDTHH:MM:SS±hh:mm`},
 		{"2024-01-01..2024-13-01", `searchdate: "2024-13-01" in "2024-01-01..2024-13-01": month out of range`},
