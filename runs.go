@@ -263,6 +263,43 @@ func (s *RunsService) Rerun(ctx context.Context, owner, repo string, runID int64
 	return s.runAction(ctx, http.MethodPost, owner, repo, runID, "/rerun", body)
 }
 
+// RerunJobOptions changes how a job is re-run. A nil *RerunJobOptions means
+// the defaults.
+type RerunJobOptions struct {
+	EnableDebugLogging bool `json:"enable_debug_logging,omitempty"`
+	EnableDebugger     bool `json:"enable_debugger,omitempty"` // GHES 3.17 and later, and github.com
+}
+
+// RerunFailedJobs re-runs the failed jobs of a run, and the jobs that depend
+// on them, as a new attempt: POST .../runs/{runID}/rerun-failed-jobs.
+func (s *RunsService) RerunFailedJobs(ctx context.Context, owner, repo string, runID int64, opts *RerunOptions) (*Response, error) {
+	var body any
+	if opts != nil && opts.EnableDebugLogging {
+		body = opts
+	}
+	return s.runAction(ctx, http.MethodPost, owner, repo, runID, "/rerun-failed-jobs", body)
+}
+
+// RerunJob re-runs one job, and the jobs that depend on it, as a new attempt
+// of its run: POST /repos/{owner}/{repo}/actions/jobs/{jobID}/rerun.
+func (s *RunsService) RerunJob(ctx context.Context, owner, repo string, jobID int64, opts *RerunJobOptions) (*Response, error) {
+	if err := validateRepo(owner, repo); err != nil {
+		return nil, err
+	}
+	if jobID <= 0 {
+		return nil, fmt.Errorf("%w: job ID %d: must be positive", ErrInvalidArgument, jobID)
+	}
+	var body any
+	if opts != nil && (opts.EnableDebugLogging || opts.EnableDebugger) {
+		body = opts
+	}
+	r, err := s.client.newRequest(http.MethodPost, repoPath(owner, repo)+"jobs/"+strconv.FormatInt(jobID, 10)+"/rerun", nil, body)
+	if err != nil {
+		return nil, err
+	}
+	return s.client.call(ctx, r, nil)
+}
+
 // DeleteLogs deletes the logs of a workflow run: DELETE .../runs/{runID}/logs.
 func (s *RunsService) DeleteLogs(ctx context.Context, owner, repo string, runID int64) (*Response, error) {
 	return s.runAction(ctx, http.MethodDelete, owner, repo, runID, "/logs", nil)
