@@ -144,7 +144,7 @@ func OpenLogArchive(r io.ReaderAt, size int64) (*LogArchive, error) {
 		if !ok {
 			continue
 		}
-		if err := checkSizes(f, size); err != nil {
+		if err := checkEntry(f, size); err != nil {
 			return nil, err
 		}
 		if inFolder {
@@ -288,12 +288,17 @@ func outsideArchive(name string) bool {
 	return slices.Contains(strings.Split(name, "/"), "..")
 }
 
-// checkSizes rejects an entry whose declared sizes its data cannot have, so
-// that it fails when the archive is opened rather than part-way through a
-// read. The zip reader alone only notices the lie when the data runs out.
-func checkSizes(f *zip.File, archiveSize int64) error {
+// checkEntry rejects an entry whose data cannot be where and what its header
+// says, so that it fails when the archive is opened rather than part-way
+// through a read: the zip reader itself only notices when the data runs out.
+func checkEntry(f *zip.File, archiveSize int64) error {
+	start, err := f.DataOffset()
+	if err != nil {
+		// Reading r where the directory points failed: the offset is wrong.
+		return fmt.Errorf("%w: %s: %w", ErrInvalidArchive, f.Name, err)
+	}
 	packed, unpacked := f.CompressedSize64, f.UncompressedSize64
-	fits := packed <= uint64(archiveSize)
+	fits := start >= 0 && start <= archiveSize && packed <= uint64(archiveSize-start)
 	switch f.Method {
 	case zip.Store:
 		fits = fits && unpacked == packed

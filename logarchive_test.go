@@ -3,6 +3,7 @@ package ghactions
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash/crc32"
@@ -539,6 +540,7 @@ func TestOpenLogArchiveRejectsBadArchives(t *testing.T) {
 		{name: "volume", data: buildZip(t, zipEntry{name: "C:/0_evil.txt"})},
 		{name: "hostile name on an ignored entry", data: buildZip(t,
 			zipEntry{name: "0_build.txt"}, zipEntry{name: "../.DS_Store"})},
+		{name: "local header out of range", data: withHeaderOffset(valid, 0xFFFFFFF0)},
 		{name: "huge declared size", data: buildZip(t, zipEntry{name: "0_build.txt", body: "\x03\x00",
 			raw: &zip.FileHeader{Method: zip.Deflate, CompressedSize64: 2, UncompressedSize64: 1 << 40}})},
 		{name: "stored sizes differ", data: buildZip(t, zipEntry{name: "build/1_x.txt", body: "0123456789",
@@ -563,6 +565,15 @@ func TestOpenLogArchiveRejectsBadArchives(t *testing.T) {
 			assert.Nil(t, a)
 		})
 	}
+}
+
+// withHeaderOffset returns a copy of the single-entry archive data whose
+// directory puts the entry's local header at offset.
+func withHeaderOffset(data []byte, offset uint32) []byte {
+	data = bytes.Clone(data)
+	dir := bytes.Index(data, []byte("PK\x01\x02"))
+	binary.LittleEndian.PutUint32(data[dir+42:], offset)
+	return data
 }
 
 func TestCorruptEntriesFailOnRead(t *testing.T) {
