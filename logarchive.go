@@ -122,7 +122,7 @@ type StepLog struct {
 //
 // It returns an error wrapping ErrInvalidArchive for data that is not a zip,
 // a truncated or corrupt archive, an entry name that points outside the
-// archive ("../x", "/x", "x\\y"), or sizes the entry's data cannot have.
+// archive ("../x", "/x", `x\y`), or sizes the entry's data cannot have.
 // An archive with no job files gives a LogArchive without Jobs.
 func OpenLogArchive(r io.ReaderAt, size int64) (*LogArchive, error) {
 	zr, err := zip.NewReader(r, size)
@@ -136,19 +136,19 @@ func OpenLogArchive(r io.ReaderAt, size int64) (*LogArchive, error) {
 		if outsideArchive(f.Name) {
 			return nil, fmt.Errorf("%w: entry name %q points outside the archive", ErrInvalidArchive, f.Name)
 		}
-		folder, file, inFolder := strings.Cut(f.Name, "/")
-		if !inFolder {
-			file = folder
+		path := strings.Split(f.Name, "/")
+		if len(path) > 2 {
+			continue // deeper than GitHub writes
 		}
-		n, name, ok := parseLogName(file)
+		n, name, ok := parseLogName(path[len(path)-1])
 		if !ok {
 			continue
 		}
 		if err := checkEntry(f, size); err != nil {
 			return nil, err
 		}
-		if inFolder {
-			stepsByFolder[folder] = append(stepsByFolder[folder], &StepLog{Number: n, Name: name, file: f})
+		if len(path) == 2 {
+			stepsByFolder[path[0]] = append(stepsByFolder[path[0]], &StepLog{Number: n, Name: name, file: f})
 		} else {
 			jobs = append(jobs, &JobLog{Number: n, Name: name, file: f})
 		}

@@ -212,6 +212,7 @@ func TestOpenLogArchiveLayouts(t *testing.T) {
 				{name: "build/.DS_Store", body: "x"},
 				{name: "build/system.txt", body: "x"},
 				{name: "build/sub/3_deep.txt", body: "x"},
+				{name: "build/4_sub/5_deep.txt", body: "x"},
 				{name: "0_build.txt/", body: ""},
 				{name: "0_build.txt", body: "job"},
 				{name: "build/1_Set up job.txt", body: "step"},
