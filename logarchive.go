@@ -74,7 +74,8 @@ type JobLog struct {
 	// Number is the N of the job's "N_name.txt" file, its position in the run.
 	// Files that GitHub's older log service wrote carry a negative job ID
 	// instead; such a job is listed after the numbered ones, and left out when
-	// a numbered job has the same name, as GitHub then serves both.
+	// a numbered file has the same name, as GitHub may serve both for one job
+	// and the numbered one is current.
 	Number int
 
 	// Name is the job name recovered from the file name, so it may lack
@@ -282,7 +283,7 @@ func parseLogName(file string) (int, string, bool) {
 // outsideArchive reports whether an entry named name would be extracted
 // outside the folder the archive is extracted to, which GitHub never writes.
 func outsideArchive(name string) bool {
-	if strings.HasPrefix(name, "/") || strings.ContainsAny(name, "\\\x00") || (len(name) > 1 && name[1] == ':') {
+	if strings.HasPrefix(name, "/") || strings.Contains(name, `\`) || (len(name) > 1 && name[1] == ':') {
 		return true
 	}
 	return slices.Contains(strings.Split(name, "/"), "..")
