@@ -616,10 +616,9 @@ func TestOpenLogArchiveFrom(t *testing.T) {
 	valid := buildZip(t, zipEntry{name: "0_build.txt", body: "log"})
 	errBoom := errors.New("boom")
 	tests := []struct {
-		name     string
-		body     *body
-		wantErr  error
-		wantLogs string
+		name    string
+		body    *body
+		wantErr error
 	}{
 		{name: "valid", body: &body{Reader: bytes.NewReader(valid)}},
 		{name: "read fails", body: &body{Reader: io.MultiReader(bytes.NewReader(valid[:10]), iotest.ErrReader(errBoom))},
