@@ -128,3 +128,24 @@ func isRedirect(status int) bool {
 	}
 	return false
 }
+
+// DownloadLogArchive downloads a run's log archive to a temporary file and
+// opens it, for reading one job's or one step's log. Close the archive to
+// remove the file. Errors are those of Logs, or ErrInvalidArchive when what
+// arrived is not a log archive.
+func (s *RunsService) DownloadLogArchive(ctx context.Context, owner, repo string, runID int64) (*LogArchive, error) {
+	rc, _, err := s.Logs(ctx, owner, repo, runID)
+	if err != nil {
+		return nil, err
+	}
+	return openLogArchiveFrom(rc)
+}
+
+// DownloadAttemptLogArchive is DownloadLogArchive for one attempt of a run.
+func (s *RunsService) DownloadAttemptLogArchive(ctx context.Context, owner, repo string, runID int64, attempt int) (*LogArchive, error) {
+	rc, _, err := s.AttemptLogs(ctx, owner, repo, runID, attempt)
+	if err != nil {
+		return nil, err
+	}
+	return openLogArchiveFrom(rc)
+}
