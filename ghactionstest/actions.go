@@ -1,0 +1,102 @@
+package ghactionstest
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/seed42f0b14b/ghactions"
+)
+
+// rerunWindow is how long after its creation a run may be re-run.
+const rerunWindow = 30 * 24 * time.Hour
+
+// cancel answers POST .../cancel and .../force-cancel. A run that has not
+// completed is cancelled at once, with the jobs that had not completed
+// (GitHub takes a moment; a fake need not); a completed run answers 409.
+// Force-cancelling differs only in skipping always() conditions, which a
+// fake does not run.
+func (s *Server) cancel(r *http.Request) *answer {
+	return s.withRun(r, func(run *runState) *answer {
+		a := run.latest()
+		if a.status == ghactions.StatusCompleted {
+			return errorAnswer(http.StatusConflict, "Cannot cancel a workflow run that is completed.")
+		}
+		now := s.state.nowSecond()
+		a.status, a.conclusion, a.updatedAt = ghactions.StatusCompleted, ghactions.ConclusionCancelled, now
+		for _, j := range a.jobs {
+			if j.Status != ghactions.StatusCompleted {
+				j.Status, j.Conclusion, j.CompletedAt = ghactions.StatusCompleted, ghactions.ConclusionCancelled, now
+			}
+		}
+		return emptyObject(http.StatusAccepted)
+	})
+}
+
+// rerun answers POST .../rerun: a completed run starts a new attempt, queued,
+// with the jobs of the last one; a run that has not completed answers 403,
+// and so does one created more than 30 days ago.
+func (s *Server) rerun(r *http.Request) *answer {
+	debug, bad := readRerunBody(r)
+	if bad != nil {
+		return bad
+	}
+	return s.withRun(r, func(run *runState) *answer {
+		st := s.state
+		if run.latest().status != ghactions.StatusCompleted {
+			return errorAnswer(http.StatusForbidden, "This workflow is already running")
+		}
+		if st.nowSecond().Sub(run.run.CreatedAt) > rerunWindow {
+			return errorAnswer(http.StatusForbidden, "Unable to re-run this workflow run because it was created over a month ago")
+		}
+		st.newAttempt(run, debug)
+		return emptyObject(http.StatusCreated)
+	})
+}
+
+// readRerunBody reads the body of a re-run: none, null, or an object with an
+// optional enable_debug_logging. It answers as GitHub does to what is not.
+func readRerunBody(r *http.Request) (debug bool, bad *answer) {
+	body, _ := io.ReadAll(r.Body) // serve has read it into memory already
+	if len(bytes.TrimSpace(body)) == 0 {
+		return false, nil
+	}
+	var v *struct {
+		EnableDebugLogging json.RawMessage `json:"enable_debug_logging"`
+	}
+	var typeErr *json.UnmarshalTypeError
+	if err := json.Unmarshal(body, &v); errors.As(err, &typeErr) {
+		return false, errorAnswer(http.StatusBadRequest, "Body should be a JSON object")
+	} else if err != nil {
+		return false, errorAnswer(http.StatusBadRequest, "Problems parsing JSON")
+	}
+	if v == nil || v.EnableDebugLogging == nil || string(v.EnableDebugLogging) == "null" {
+		return false, nil
+	}
+	if err := json.Unmarshal(v.EnableDebugLogging, &debug); err != nil {
+		return false, errorAnswer(http.StatusUnprocessableEntity, "Invalid request.\n\nFor 'properties/enable_debug_logging', "+string(v.EnableDebugLogging)+" is not a boolean.")
+	}
+	return debug, nil
+}
+
+// newAttempt starts the next attempt of run, queued now by the token's
+// holder, with fresh copies of the last attempt's jobs.
+func (st *state) newAttempt(run *runState, debug bool) {
+	prev := run.latest()
+	now := st.nowSecond()
+	a := &attemptState{
+		number:          prev.number + 1,
+		status:          ghactions.StatusQueued,
+		startedAt:       now,
+		updatedAt:       now,
+		triggeringActor: st.user(viewerLogin, ""),
+		debugLogging:    debug,
+	}
+	for i, j := range prev.jobs {
+		a.jobs = append(a.jobs, st.fillJob(j.again(), i, a))
+	}
+	run.attempts = append(run.attempts, a)
+}

@@ -1,0 +1,27 @@
+// Package ghactionstest runs a fake of GitHub's workflow-runs REST API, for
+// tests and demos of code built on package ghactions.
+//
+// Like net/http/httptest, it starts a real HTTP server on loopback; unlike
+// it, the server behaves like GitHub, with state. Runs added with
+// Server.AddRun (or Server.SeedDemo) can be listed with every filter GitHub
+// has, paged with GitHub's Link header, fetched per attempt, cancelled,
+// re-run, deleted, and their logs downloaded as a zip laid out as GitHub lays
+// it out, through a signed URL that expires after a minute. Requests need the
+// server's token; every answer carries rate-limit headers and GET answers an
+// ETag, so that conditional requests answered 304 spend nothing.
+//
+// Failures are injected with Server.Inject: the next requests matching a
+// method and path answer a status (a 5xx, a secondary or primary rate limit),
+// lose their connection, or wait. Server.Requests tells what the server
+// received.
+//
+//	srv := ghactionstest.NewServer()
+//	defer srv.Close()
+//	srv.SeedDemo()
+//	c, err := srv.Client()
+//	...
+//	for run, err := range c.Runs.List(ctx, "octo-org", "octo-repo", nil) { ... }
+//
+// The API is served under /api/v3/, as GitHub Enterprise Server serves it, so
+// Server.URL is what ghactions.WithBaseURL takes.
+package ghactionstest

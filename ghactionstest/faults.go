@@ -1,0 +1,185 @@
+package ghactionstest
+
+import (
+	"fmt"
+	"net/http"
+	"path"
+	"strings"
+	"sync"
+	"time"
+)
+
+// FaultKind is what a Fault does to the requests it hits.
+type FaultKind int
+
+const (
+	// FaultStatus answers Fault.Status (500 when it is 0) with a GitHub-shaped
+	// error body.
+	FaultStatus FaultKind = iota
+	// FaultSecondaryRateLimit answers GitHub's secondary rate limit: 403 (or
+	// Fault.Status, such as 429) with GitHub's message, the rate-limit
+	// headers of a caller who still has requests left, and Fault.RetryAfter
+	// when it is set.
+	FaultSecondaryRateLimit
+	// FaultPrimaryRateLimit answers GitHub's primary rate limit: 403 (or
+	// Fault.Status) with x-ratelimit-remaining 0 and a reset Fault.ResetIn
+	// from now. It leaves the server's own count alone.
+	FaultPrimaryRateLimit
+	// FaultDrop closes the connection without an answer: the client sees
+	// an EOF or a reset.
+	FaultDrop
+	// FaultLatency waits Fault.Latency, then serves the request as usual.
+	// When the client gives up first (or the server closes), it stops
+	// waiting and answers nothing.
+	FaultLatency
+)
+
+// Fault makes the next Times requests that match Method and Path fail, or
+// wait. Inject it with Server.Inject.
+type Fault struct {
+	Method string // "GET", "POST"...; "" matches every method
+	// Path is a path.Match pattern matched against the request's path as
+	// received, such as "/api/v3/repos/*/*/actions/runs/*/cancel" or
+	// "/storage/*"; "" matches every path.
+	Path  string
+	Times int // how many requests it hits; 0 means 1
+
+	Kind FaultKind
+	// Status is the status of FaultStatus (default 500), and of the rate
+	// limits (default 403).
+	Status int
+	// RetryAfter is the Retry-After header of FaultSecondaryRateLimit, sent
+	// as it is ("0", "30", or an HTTP date); "" sends none.
+	RetryAfter string
+	// ResetIn is how far ahead of now FaultPrimaryRateLimit puts
+	// x-ratelimit-reset. The header counts whole seconds, so 0 puts it at
+	// the current second, which is past already.
+	ResetIn time.Duration
+	// Latency is how long FaultLatency waits.
+	Latency time.Duration
+}
+
+// Inject adds f after the faults already injected; a request is hit by the
+// first one that matches it and has hits left. It panics on a malformed Path
+// pattern.
+func (s *Server) Inject(f Fault) {
+	if _, err := path.Match(f.Path, ""); err != nil {
+		panic(fmt.Sprintf("ghactionstest: fault path %q: %v", f.Path, err))
+	}
+	if f.Times <= 0 {
+		f.Times = 1
+	}
+	s.faults.add(f)
+}
+
+type faultList struct {
+	mu     sync.Mutex
+	faults []*Fault // Times counts the hits left
+}
+
+func (l *faultList) add(f Fault) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.faults = append(l.faults, &f)
+}
+
+// take returns the first fault that matches r and counts the hit.
+func (l *faultList) take(r *http.Request) (Fault, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for i, f := range l.faults {
+		if !f.matches(r) {
+			continue
+		}
+		hit := *f
+		if f.Times--; f.Times == 0 {
+			l.faults = append(l.faults[:i], l.faults[i+1:]...)
+		}
+		return hit, true
+	}
+	return Fault{}, false
+}
+
+func (f *Fault) matches(r *http.Request) bool {
+	if f.Method != "" && !strings.EqualFold(f.Method, r.Method) {
+		return false
+	}
+	if f.Path == "" {
+		return true
+	}
+	ok, _ := path.Match(f.Path, r.URL.Path) // the pattern was checked by Inject
+	return ok
+}
+
+// applyFault does what f says to r. It reports whether the request goes on
+// to be served, which it does only after a latency.
+func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f Fault) bool {
+	switch f.Kind {
+	case FaultLatency:
+		t := time.NewTimer(f.Latency)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			return true
+		case <-r.Context().Done():
+		case <-s.done:
+		}
+		return false
+	case FaultDrop:
+		// The connection is closed with nothing written, as when a proxy
+		// or the network drops it.
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				conn.Close()
+			}
+		}
+		return false
+	}
+	w.Header().Set("X-GitHub-Request-Id", s.ids.next())
+	who := s.identify(r)
+	rt := s.limits.peek(who)
+	var a *answer
+	doc := docRoot
+	switch f.Kind {
+	case FaultSecondaryRateLimit:
+		a = errorAnswer(statusOr(f.Status, http.StatusForbidden), "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID "+w.Header().Get("X-GitHub-Request-Id")+".")
+		doc = docRateLimits + "#about-secondary-rate-limits"
+		if f.RetryAfter != "" {
+			w.Header().Set("Retry-After", f.RetryAfter)
+		}
+	case FaultPrimaryRateLimit:
+		a = primaryLimitAnswer(who, w.Header().Get("X-GitHub-Request-Id"))
+		a.status = statusOr(f.Status, http.StatusForbidden)
+		doc = docRateLimits
+		rt = rate{limit: rt.limit, remaining: 0, used: rt.limit, reset: s.now().Add(f.ResetIn)}
+	default:
+		status := statusOr(f.Status, http.StatusInternalServerError)
+		a = errorAnswer(status, faultMessage(status))
+	}
+	s.write(w, a, doc, &rt)
+	return false
+}
+
+func statusOr(status, def int) int {
+	if status == 0 {
+		return def
+	}
+	return status
+}
+
+// faultMessage is the message GitHub puts in the body of a failure status.
+func faultMessage(status int) string {
+	if status == http.StatusInternalServerError {
+		return "Server Error"
+	}
+	return http.StatusText(status)
+}
+
+// identify tells who sent r without refusing anything, to pick the
+// rate-limit bucket a fault reports.
+func (s *Server) identify(r *http.Request) identity {
+	if who, refused := s.authenticate(r); refused == nil {
+		return who
+	}
+	return anonymous
+}

@@ -1,0 +1,67 @@
+package ghactionstest
+
+import (
+	"net/http"
+	"strings"
+)
+
+// apiRoutes maps the API's paths to their endpoints, each with the anchor of
+// its page in GitHub's documentation. Anything else answers 404 as GitHub
+// does, whatever the method: a path with a trailing slash too.
+func (s *Server) apiRoutes() *http.ServeMux {
+	mux := http.NewServeMux()
+	add := func(route, anchor string, fn func(*http.Request) *answer) {
+		method, p, _ := strings.Cut(route, " ")
+		mux.Handle(method+" "+apiPrefix+p, endpoint{s: s, doc: docRuns + "#" + anchor, fn: fn})
+	}
+	const runs = "repos/{owner}/{repo}/actions/runs"
+	const run = runs + "/{run}"
+	add("GET "+runs, "list-workflow-runs-for-a-repository", s.listRuns)
+	add("GET repos/{owner}/{repo}/actions/workflows/{workflow}/runs", "list-workflow-runs-for-a-workflow", s.listRuns)
+	add("GET "+run, "get-a-workflow-run", s.getRun)
+	add("DELETE "+run, "delete-a-workflow-run", s.deleteRun)
+	add("GET "+run+"/attempts/{attempt}", "get-a-workflow-run-attempt", s.getAttempt)
+	add("GET "+run+"/attempts/{attempt}/logs", "download-workflow-run-attempt-logs", s.attemptLogs)
+	add("POST "+run+"/cancel", "cancel-a-workflow-run", s.cancel)
+	add("POST "+run+"/force-cancel", "force-cancel-a-workflow-run", s.cancel)
+	add("GET "+run+"/logs", "download-workflow-run-logs", s.runLogs)
+	add("DELETE "+run+"/logs", "delete-workflow-run-logs", s.deleteLogs)
+	add("POST "+run+"/rerun", "re-run-a-workflow", s.rerun)
+	add("GET "+run+"/timing", "get-workflow-run-usage", s.usage)
+	mux.Handle("/", endpoint{s: s, doc: docRoot, fn: func(*http.Request) *answer { return notFound() }})
+	return mux
+}
+
+// storageRoutes serves the log archives, which live outside the API.
+func (s *Server) storageRoutes() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET "+storagePrefix+"runs/{run}/attempts/{attempt}/logs.zip", s.serveArchive)
+	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) {
+		storageError(w, http.StatusNotFound, "ResourceNotFound", "The specified resource does not exist.")
+	})
+	return mux
+}
+
+// withRun calls fn with the run that r names, holding the state's lock; an
+// unknown repository or run answers 404.
+func (s *Server) withRun(r *http.Request, fn func(*runState) *answer) *answer {
+	st := s.state
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	run := st.run(r.PathValue("owner"), r.PathValue("repo"), r.PathValue("run"))
+	if run == nil {
+		return notFound()
+	}
+	return fn(run)
+}
+
+// withAttempt is withRun for the attempt that r names.
+func (s *Server) withAttempt(r *http.Request, fn func(*runState, *attemptState) *answer) *answer {
+	return s.withRun(r, func(run *runState) *answer {
+		a := run.attempt(r.PathValue("attempt"))
+		if a == nil {
+			return notFound()
+		}
+		return fn(run, a)
+	})
+}

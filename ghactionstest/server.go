@@ -1,0 +1,123 @@
+package ghactionstest
+
+import (
+	"bytes"
+	"crypto/rand"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/seed42f0b14b/ghactions"
+)
+
+const (
+	// apiPrefix is where the API lives, as on GitHub Enterprise Server; the
+	// client maps a bare host to it too.
+	apiPrefix = "/api/v3/"
+	// storagePrefix is where log archives are served from, outside the API,
+	// as GitHub serves them from its blob storage.
+	storagePrefix = "/storage/"
+	// maxRequestBody caps what the server reads of a request: the API's
+	// bodies are a few bytes.
+	maxRequestBody = 1 << 20
+)
+
+// Server is a fake of GitHub's workflow-runs API on a loopback address. It is
+// safe for concurrent use. Start it with NewServer and stop it with Close.
+type Server struct {
+	ts      *httptest.Server
+	token   string
+	public  bool
+	now     func() time.Time
+	secret  []byte // signs log-archive URLs
+	api     *http.ServeMux
+	storage *http.ServeMux
+	state   *state
+	limits  *rateLimiter
+	faults  faultList
+	log     requestLog
+	ids     requestIDs
+
+	done      chan struct{} // closed by Close, to cut injected latencies short
+	closeOnce sync.Once
+}
+
+// NewServer starts a server with no runs; add them with AddRun or SeedDemo.
+// It panics when an option is invalid, as httptest.NewServer panics when it
+// cannot listen.
+func NewServer(opts ...Option) *Server {
+	cfg := config{token: "ghp_" + rand.Text(), now: time.Now}
+	for _, opt := range opts {
+		opt(&cfg)
+	}
+	s := &Server{
+		token:  cfg.token,
+		public: cfg.public,
+		now:    cfg.now,
+		secret: make([]byte, 32),
+		limits: newRateLimiter(cfg.now, cfg.rateLimit),
+		done:   make(chan struct{}),
+	}
+	rand.Read(s.secret)
+	s.ts = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
+	root := "http://" + s.ts.Listener.Addr().String() + "/"
+	s.state = newState(root+strings.TrimPrefix(apiPrefix, "/"), root, cfg.now, !cfg.public)
+	s.api = s.apiRoutes()
+	s.storage = s.storageRoutes()
+	s.ts.Start()
+	return s
+}
+
+// Close stops the server, ending injected latencies at once, and waits for
+// the requests in flight. It closes the idle connections of the clients made
+// by Client.
+func (s *Server) Close() {
+	s.closeOnce.Do(func() { close(s.done) })
+	s.ts.Close()
+}
+
+// URL is the base URL of the API, "http://127.0.0.1:PORT/api/v3/", as
+// ghactions.WithBaseURL takes it.
+func (s *Server) URL() string {
+	return s.state.apiRoot
+}
+
+// Token is the token the server accepts.
+func (s *Server) Token() string {
+	return s.token
+}
+
+// Client returns a client of the server: its base URL, its token and a
+// transport that Close cleans up, followed by opts, which may override them
+// (a retry policy with short waits suits tests).
+func (s *Server) Client(opts ...ghactions.Option) (*ghactions.Client, error) {
+	base := []ghactions.Option{
+		ghactions.WithBaseURL(s.URL()),
+		ghactions.WithToken(s.token),
+		ghactions.WithHTTPClient(s.ts.Client()),
+	}
+	return ghactions.NewClient(append(base, opts...)...)
+}
+
+// serve is the entry of every request: it records the request, applies a
+// fault that matches it, then hands it to the storage or the API.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxRequestBody))
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	s.log.record(r, body)
+	if err != nil {
+		s.write(w, errorAnswer(http.StatusRequestEntityTooLarge, "Request body too large"), docRoot, nil)
+		return
+	}
+	if f, ok := s.faults.take(r); ok && !s.applyFault(w, r, f) {
+		return
+	}
+	if strings.HasPrefix(r.URL.Path, storagePrefix) {
+		s.storage.ServeHTTP(w, r)
+		return
+	}
+	s.serveAPI(w, r)
+}
