@@ -126,15 +126,26 @@ func demoRuns() []demoRun {
 		{workflow: "codeql.yml", branch: "main", event: "push", actor: "hubot", title: "Update dependencies", status: completed, conclusion: ghactions.ConclusionStale, age: 70 * hour},
 		{workflow: "ci.yml", branch: "dependabot/go_modules/golang.org/x/net-0.33.0", event: "pull_request", actor: "dependabot[bot]", title: "Bump golang.org/x/net from 0.32.0 to 0.33.0", status: completed, conclusion: ghactions.ConclusionSuccess, age: 26 * hour, jobs: ciJobs(ghactions.ConclusionSuccess), pr: 40},
 	}
-	// A regular history: CI on every push to main and on branches, CodeQL
-	// on main, mostly green.
+	// A regular history: CI on every push to main and on the pull requests'
+	// branches, CodeQL on main, mostly green.
 	branches := []string{"main", "feature/login", "fix/flaky-test", "main", "docs/readme"}
 	actors := []string{"octocat", "monalisa", "hubot", "monalisa", "octocat"}
+	pulls := map[string]struct {
+		number int
+		title  string
+	}{
+		"feature/login":  {42, "Add OAuth login"},
+		"fix/flaky-test": {41, "Wait for the server before the login test"},
+		"docs/readme":    {39, "Document the setup in the README"},
+	}
+	pushes := []string{"Refactor the session store", "Add rate limiting to the API", "Update dependencies", "Speed up the build cache", "Log request IDs", "Handle empty payloads"}
 	for i := range 24 {
 		branch, actor := branches[i%len(branches)], actors[i%len(actors)]
-		event, pr := "push", 0
-		if branch != "main" {
-			event, pr = "pull_request", 30+i%5
+		event, pr, title := "push", pulls[branch].number, pulls[branch].title
+		if branch == "main" {
+			title = pushes[i%len(pushes)]
+		} else {
+			event = "pull_request"
 		}
 		conclusion := ghactions.ConclusionSuccess
 		switch {
@@ -144,9 +155,9 @@ func demoRuns() []demoRun {
 			conclusion = ghactions.ConclusionCancelled
 		}
 		age := 6*hour + time.Duration(i)*135*minute/2
-		runs = append(runs, demoRun{workflow: "ci.yml", branch: branch, event: event, actor: actor, title: fmt.Sprintf("Change %d on %s", 24-i, branch), status: completed, conclusion: conclusion, age: age, jobs: ciJobs(conclusion), pr: pr})
+		runs = append(runs, demoRun{workflow: "ci.yml", branch: branch, event: event, actor: actor, title: title, status: completed, conclusion: conclusion, age: age, jobs: ciJobs(conclusion), pr: pr})
 		if branch == "main" && i%2 == 0 {
-			runs = append(runs, demoRun{workflow: "codeql.yml", branch: branch, event: "push", actor: actor, title: fmt.Sprintf("Change %d on %s", 24-i, branch), status: completed, conclusion: ghactions.ConclusionSuccess, age: age - time.Second, jobs: codeqlJobs(ghactions.ConclusionSuccess)})
+			runs = append(runs, demoRun{workflow: "codeql.yml", branch: branch, event: "push", actor: actor, title: title, status: completed, conclusion: ghactions.ConclusionSuccess, age: age - time.Second, jobs: codeqlJobs(ghactions.ConclusionSuccess)})
 		}
 	}
 	return runs

@@ -1,0 +1,38 @@
+package ghactionstest
+
+import (
+	"fmt"
+
+	"github.com/seed42f0b14b/ghactions"
+)
+
+// CompleteRun ends the latest attempt of a run now, as if its jobs had run:
+// the jobs that had not completed start (if they had not) and complete with
+// conclusion, and so does the attempt. A fake run does not move on its own;
+// this is how a test, or a demo, lets a run it queued or re-ran finish, and
+// get logs. A run already completed is left as it is. It returns the run as
+// the API shows it, and panics when there is no such run.
+func (s *Server) CompleteRun(owner, repo string, runID int64, conclusion ghactions.Conclusion) *ghactions.WorkflowRun {
+	st := s.state
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	r := st.runs[runID]
+	if r == nil || r.repo != st.repo(owner, repo) {
+		panic(fmt.Sprintf("ghactionstest: no run %d in %s/%s", runID, owner, repo))
+	}
+	if a := r.latest(); a.status != ghactions.StatusCompleted {
+		now := st.nowSecond()
+		for _, j := range a.jobs {
+			if j.Status == ghactions.StatusCompleted {
+				continue
+			}
+			if j.StartedAt.IsZero() {
+				j.StartedAt = a.startedAt
+			}
+			j.Status, j.Conclusion, j.CompletedAt = ghactions.StatusCompleted, conclusion, now
+		}
+		a.status, a.conclusion, a.updatedAt = ghactions.StatusCompleted, conclusion, now
+	}
+	v := r.view(r.latest(), false)
+	return copyRun(&v)
+}

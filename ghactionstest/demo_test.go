@@ -1,0 +1,90 @@
+package ghactionstest_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/seed42f0b14b/ghactions"
+	"github.com/seed42f0b14b/ghactions/ghactionstest"
+)
+
+func TestSeedDemo(t *testing.T) {
+	srv := newServer(t, ghactionstest.WithClock(newClock().Now))
+	srv.SeedDemo()
+	p, _ := listPage(t, srv, runs+"?per_page=100")
+	require.Equal(t, len(p.WorkflowRuns), p.TotalCount)
+	require.Greater(t, p.TotalCount, 30, "more than a page at the default size")
+
+	seen := map[string]map[string]bool{}
+	see := func(kind, value string) {
+		if seen[kind] == nil {
+			seen[kind] = map[string]bool{}
+		}
+		seen[kind][value] = true
+	}
+	for i, run := range p.WorkflowRuns {
+		assert.Equal(t, ghactionstest.DemoOwner+"/"+ghactionstest.DemoRepo, run.Repository.FullName)
+		see("workflow", run.Name)
+		see("branch", run.HeadBranch)
+		see("event", run.Event)
+		see("actor", run.Actor.Login)
+		see("actor type", run.Actor.Type)
+		see("status", string(run.Status))
+		see("conclusion", string(run.Conclusion))
+		see("attempt", string(rune('0'+run.RunAttempt)))
+		if len(run.PullRequests) > 0 {
+			see("pull request", "yes")
+		}
+		if i > 0 {
+			prev := p.WorkflowRuns[i-1]
+			assert.False(t, run.CreatedAt.After(prev.CreatedAt), "newest first")
+			assert.Less(t, run.ID, prev.ID, "IDs grow with time")
+		}
+	}
+	assert.Len(t, seen["workflow"], 5)
+	assert.GreaterOrEqual(t, len(seen["branch"]), 5)
+	assert.GreaterOrEqual(t, len(seen["event"]), 5)
+	assert.GreaterOrEqual(t, len(seen["actor"]), 5)
+	assert.Equal(t, map[string]bool{"User": true, "Bot": true}, seen["actor type"])
+	assert.Len(t, seen["status"], 6, "every status: %v", seen["status"])
+	assert.Len(t, seen["conclusion"], 10, "every conclusion, and none: %v", seen["conclusion"])
+	assert.Equal(t, map[string]bool{"1": true, "2": true, "3": true}, seen["attempt"])
+	assert.True(t, seen["pull request"]["yes"])
+
+	// Every completed run with jobs that ran has logs, laid out as GitHub's.
+	archives := 0
+	for _, run := range p.WorkflowRuns {
+		r := call(t, srv, "GET", runPath(run.ID)+"/logs", "")
+		if run.Status != ghactions.StatusCompleted {
+			assert.Equal(t, http.StatusNotFound, r.status)
+			continue
+		}
+		require.Equal(t, http.StatusFound, r.status)
+		names, files := unzip(t, download(t, srv, r.header.Get("Location")).body)
+		for _, name := range names {
+			assert.True(t, strings.HasSuffix(name, ".txt"))
+			assert.NotEmpty(t, files[name])
+		}
+		if len(names) > 0 {
+			archives++
+		}
+	}
+	assert.Greater(t, archives, 20)
+
+	failed, _ := listPage(t, srv, runs+"?status=failure&branch=feature%2Flogin&event=pull_request&per_page=1")
+	_, files := unzip(t, download(t, srv, logsURL(t, srv, runPath(failed.WorkflowRuns[0].ID))).body)
+	assert.Contains(t, files["5_test (windows-latest).txt"], "##[error]Process completed with exit code 1.")
+
+	nightly, _ := listPage(t, srv, "repos/octo-org/octo-repo/actions/workflows/nightly.yml/runs?status=timed_out")
+	names, _ := unzip(t, download(t, srv, logsURL(t, srv, runPath(nightly.WorkflowRuns[0].ID))).body)
+	assert.Equal(t, "1_integration tests against all supported database engines, message brokers, object stores \uFFFD.txt", names[0],
+		"the name is cut inside an emoji, as GitHub cuts it")
+
+	srv.SeedDemo()
+	again, _ := listPage(t, srv, runs+"?per_page=1")
+	assert.Equal(t, 2*p.TotalCount, again.TotalCount)
+}
