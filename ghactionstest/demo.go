@@ -40,7 +40,7 @@ type demoRun struct {
 }
 
 // SeedDemo fills the repository octo-org/octo-repo with a realistic history
-// of about forty runs over the last three days, newest a minute old: five
+// of 46 runs over the last three days, the newest a minute old: five
 // workflows (CI, Release, Nightly, CodeQL, Deploy), several branches,
 // events and actors (bots too), every run status and conclusion, runs
 // re-run once or twice, pull requests, and jobs on Linux, macOS and Windows

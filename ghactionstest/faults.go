@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"path"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -93,7 +94,7 @@ func (l *faultList) take(r *http.Request) (Fault, bool) {
 		}
 		hit := *f
 		if f.Times--; f.Times == 0 {
-			l.faults = append(l.faults[:i], l.faults[i+1:]...)
+			l.faults = slices.Delete(l.faults, i, i+1)
 		}
 		return hit, true
 	}

@@ -214,6 +214,7 @@ func TestListDefaultPageSize(t *testing.T) {
 }
 
 func TestListCapsFilteredSearches(t *testing.T) {
+	t.Parallel() // a thousand runs take a while to add
 	srv := newServer(t)
 	addRuns(srv, 1005, "main")
 
