@@ -1,9 +1,10 @@
 package ghactions_test
 
-// This file pins the public API of ../shared/API.md's seed sections ("Client";
-// "Response, rate, pagination"; "RunsService — endpoints of the seed";
-// "Types"; "Errors"): every name and signature is assigned to a variable of
-// its exact type, so that a change to the contract fails to compile.
+// This file pins the public API of ../shared/API.md ("Client"; "Response,
+// rate, pagination"; "RunsService — endpoints of the seed"; "RunsService —
+// the rest of the family"; "Types"; "Errors"): every name and signature is
+// assigned to a variable of its exact type, so that a change to the contract
+// fails to compile.
 
 import (
 	"context"
@@ -114,6 +115,42 @@ var (
 		TotalCount:   int(0),
 		WorkflowRuns: []*ghactions.WorkflowRun(nil),
 	}
+)
+
+// RunsService — the rest of the family.
+var (
+	_ func(*ghactions.RunsService, context.Context, string, string, int64, *ghactions.RerunOptions) (*ghactions.Response, error)                                     = (*ghactions.RunsService).RerunFailedJobs
+	_ func(*ghactions.RunsService, context.Context, string, string, int64, *ghactions.RerunJobOptions) (*ghactions.Response, error)                                  = (*ghactions.RunsService).RerunJob
+	_ func(*ghactions.RunsService, context.Context, string, string, int64) (*ghactions.Response, error)                                                              = (*ghactions.RunsService).Approve
+	_ func(*ghactions.RunsService, context.Context, string, string, int64) ([]*ghactions.EnvironmentApproval, *ghactions.Response, error)                            = (*ghactions.RunsService).Approvals
+	_ func(*ghactions.RunsService, context.Context, string, string, int64) ([]*ghactions.PendingDeployment, *ghactions.Response, error)                              = (*ghactions.RunsService).PendingDeployments
+	_ func(*ghactions.RunsService, context.Context, string, string, int64, ghactions.PendingDeploymentsReview) ([]*ghactions.Deployment, *ghactions.Response, error) = (*ghactions.RunsService).ReviewPendingDeployments
+	_ func(*ghactions.RunsService, context.Context, string, string, int64, ghactions.DeploymentProtectionRuleReview) (*ghactions.Response, error)                    = (*ghactions.RunsService).ReviewDeploymentProtectionRule
+	_ func(*ghactions.RunsService, context.Context, string, string, int64, *ghactions.WaitOptions) (*ghactions.WorkflowRun, error)                                   = (*ghactions.RunsService).Wait
+
+	_ = ghactions.RerunJobOptions{EnableDebugLogging: bool(false), EnableDebugger: bool(false)}
+	_ = ghactions.PendingDeploymentsReview{
+		EnvironmentIDs: []int64(nil),
+		State:          ghactions.ReviewState(""),
+		Comment:        string(""),
+	}
+	_ = ghactions.DeploymentProtectionRuleReview{
+		EnvironmentName: string(""),
+		State:           ghactions.ReviewState(""),
+		Comment:         string(""),
+	}
+	_ = ghactions.WaitOptions{
+		Interval: time.Duration(0),
+		OnChange: func(run *ghactions.WorkflowRun) {},
+	}
+	reviewStates = map[ghactions.ReviewState]string{
+		ghactions.ReviewApproved: "approved",
+		ghactions.ReviewRejected: "rejected",
+	}
+	_ = ghactions.EnvironmentApproval{}
+	_ = ghactions.PendingDeployment{Environment: (*ghactions.Environment)(nil)}
+	_ = ghactions.Deployment{}
+	_ = ghactions.Team{}
 )
 
 // Types.
@@ -249,6 +286,9 @@ func TestAPIContractValues(t *testing.T) {
 	}
 	assert.Len(t, conclusions, 9)
 	assert.Len(t, sentinels, 7, "the sentinels are distinct")
+	for r, want := range reviewStates {
+		assert.Equal(t, want, string(r))
+	}
 	for err := range sentinels {
 		assert.NotNil(t, err)
 	}
