@@ -90,8 +90,13 @@ func (c *Client) BaseURL() *url.URL {
 func (c *Client) newHTTPClient(user *http.Client) *http.Client {
 	hc := &http.Client{CheckRedirect: c.checkRedirect}
 	if user != nil {
-		hc.Transport = user.Transport
 		hc.Timeout = user.Timeout
+		if user.Transport != nil {
+			// The retry loop closes idle connections when a wait is
+			// cancelled; a transport the caller shares with others is the
+			// caller's to manage, so hide that method from it.
+			hc.Transport = sharedTransport{user.Transport}
+		}
 	}
 	if hc.Transport == nil {
 		// A transport of our own, so that closing its idle connections (as
@@ -102,6 +107,9 @@ func (c *Client) newHTTPClient(user *http.Client) *http.Client {
 	}
 	return hc
 }
+
+// sharedTransport is a caller's RoundTripper without its CloseIdleConnections.
+type sharedTransport struct{ http.RoundTripper }
 
 var errTooManyRedirects = errors.New("ghactions: stopped after 10 redirects")
 

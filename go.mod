@@ -1,9 +1,9 @@
 module github.com/seed42f0b14b/ghactions
 
-go 1.26
+go 1.24
 
 require (
-	github.com/go-json-experiment/json v1.27.2
+	github.com/go-json-experiment/json v0.0.0-20250813024750-ebf49471dced
 	github.com/google/go-querystring v1.2.0
 	github.com/hashicorp/go-retryablehttp v0.7.8
 	github.com/stretchr/testify v1.12.1

@@ -163,15 +163,34 @@ func (x *exchange) authorize(req *http.Request) error {
 	return nil
 }
 
-// redactRequest gives a copy of req without its Authorization header, so that
-// a caller who dumps Response.Request does not print the token.
+// redactRequest gives a copy of req without its Authorization header, nor
+// any in the requests of the redirects that led to it (req.Response.Request),
+// so that a caller who dumps Response.Request does not print the token.
 func redactRequest(req *http.Request) *http.Request {
-	if req == nil || req.Header.Get("Authorization") == "" {
+	if !chainHasAuthorization(req) {
 		return req
 	}
 	r := req.Clone(req.Context())
 	r.Header.Del("Authorization")
+	if r.Response != nil {
+		prev := *r.Response
+		prev.Request = redactRequest(prev.Request)
+		r.Response = &prev
+	}
 	return r
+}
+
+func chainHasAuthorization(req *http.Request) bool {
+	for req != nil {
+		if req.Header.Get("Authorization") != "" {
+			return true
+		}
+		if req.Response == nil {
+			return false
+		}
+		req = req.Response.Request
+	}
+	return false
 }
 
 // exchange is the state of one call across its tries.

@@ -92,7 +92,9 @@ func (s *RunsService) List(ctx context.Context, owner, repo string, opts *ListOp
 			yield(nil, err)
 			return
 		}
+		seen := make(map[string]bool)
 		for r != nil {
+			seen[pageKey(r.url)] = true
 			var runs []*WorkflowRun
 			runs, r, err = s.nextPage(ctx, r)
 			if err != nil {
@@ -104,8 +106,17 @@ func (s *RunsService) List(ctx context.Context, owner, repo string, opts *ListOp
 					return
 				}
 			}
+			if r != nil && seen[pageKey(r.url)] {
+				yield(nil, fmt.Errorf("ghactions: GET %s: the next-page link leads back to a page already fetched", r.url.Path))
+				return
+			}
 		}
 	}
+}
+
+// pageKey identifies a page's URL whatever the order of its query.
+func pageKey(u *url.URL) string {
+	return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Host) + u.EscapedPath() + "?" + u.Query().Encode()
 }
 
 // nextPage fetches the page of r and builds the request for the one after,
@@ -118,9 +129,6 @@ func (s *RunsService) nextPage(ctx context.Context, r *request) ([]*WorkflowRun,
 	next := resp.Links["next"]
 	if next == nil {
 		return page.WorkflowRuns, nil, nil
-	}
-	if next.String() == r.url.String() {
-		return nil, nil, fmt.Errorf("ghactions: GET %s: the next-page link points at the same page", r.url.Path)
 	}
 	return page.WorkflowRuns, &request{method: http.MethodGet, url: next}, nil
 }
