@@ -229,7 +229,11 @@ func (a *LogArchive) Close() error {
 // error if the log cannot be read, wrapping ErrInvalidArchive if its entry is
 // corrupt; reads from the stream fail the same way.
 func (j *JobLog) Open() (io.ReadCloser, error) {
-	return openEntry(j.file)
+	rc, err := openEntry(j.file)
+	if err != nil {
+		return nil, err
+	}
+	return withoutBOM(rc), nil
 }
 
 // Step returns the job's step numbered number, or nil if there is none.
@@ -251,8 +255,11 @@ func (j *JobLog) Step(number int) *StepLog {
 // starts but no memory beyond a fixed buffer.
 func (s *StepLog) Open() (io.ReadCloser, error) {
 	rc, err := openEntry(s.file)
-	if err != nil || !s.split {
-		return rc, err
+	if err != nil {
+		return nil, err
+	}
+	if !s.split {
+		return withoutBOM(rc), nil
 	}
 	if _, err := io.CopyN(io.Discard, rc, s.off); err != nil {
 		if err == io.EOF {
@@ -260,10 +267,11 @@ func (s *StepLog) Open() (io.ReadCloser, error) {
 		}
 		return nil, errors.Join(err, rc.Close())
 	}
-	return struct {
-		io.Reader
-		io.Closer
-	}{io.LimitReader(rc, s.size), rc}, nil
+	step := readCloser{io.LimitReader(rc, s.size), rc}
+	if s.off == 0 {
+		return withoutBOM(step), nil
+	}
+	return step, nil
 }
 
 // parseLogName splits an entry's file name, "N_name.txt", into N and name.
@@ -411,7 +419,7 @@ func splitAtMarkers(f *zip.File) ([]*StepLog, error) {
 // starts each line with a timestamp, and a file with a byte order mark.
 func markerName(line []byte, first bool) (string, bool) {
 	if first {
-		line = bytes.TrimPrefix(line, []byte("\uFEFF"))
+		line = bytes.TrimPrefix(line, utf8BOM)
 	}
 	i := bytes.Index(line, []byte(stepMarker))
 	if i < 0 || i > 0 && (line[i-1] != ' ' || !isTimestamp(line[:i-1])) {
@@ -463,6 +471,24 @@ func cutUTF16(s string, max int) string {
 		units += n
 	}
 	return s
+}
+
+// utf8BOM is the byte-order mark the runner writes at the start of every log
+// file: an artefact of how it writes files, not part of the log, so Open
+// leaves it out.
+var utf8BOM = []byte("\uFEFF")
+
+func withoutBOM(rc io.ReadCloser) io.ReadCloser {
+	br := bufio.NewReaderSize(rc, 16)
+	if b, err := br.Peek(len(utf8BOM)); err == nil && bytes.Equal(b, utf8BOM) {
+		_, _ = br.Discard(len(utf8BOM))
+	}
+	return readCloser{br, rc}
+}
+
+type readCloser struct {
+	io.Reader
+	io.Closer
 }
 
 // openEntry opens f for streaming, making its read errors say what failed.

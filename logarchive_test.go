@@ -124,8 +124,11 @@ var markedLog = "\uFEFF" + ts + "Current runner version: '2.323.0'\n" +
 	ts + "Post job cleanup.\n" +
 	ts + "Cleaning up orphan processes\n"
 
+// markedText is markedLog as Open gives it: without the byte-order mark.
+var markedText = strings.TrimPrefix(markedLog, "\uFEFF")
+
 var markedSteps = []wantStep{
-	{1, "Set up job", "\uFEFF" + ts + "Current runner version: '2.323.0'\n" +
+	{1, "Set up job", ts + "Current runner version: '2.323.0'\n" +
 		ts + "##[group]Operating System\n" + ts + "Ubuntu\n" + ts + "##[endgroup]\n"},
 	{2, "Run actions/checkout@v4", ts + "##[group]Run actions/checkout@v4\n" +
 		ts + "with:\n" + ts + "##[endgroup]\n" + ts + "Syncing repository\n"},
@@ -191,7 +194,7 @@ func TestOpenLogArchiveLayouts(t *testing.T) {
 		{
 			name:    "job file only, split at markers",
 			entries: []zipEntry{{name: "0_build.txt", body: markedLog}},
-			want:    []wantJob{{number: 0, name: "build", log: markedLog, fromMarkers: true, steps: markedSteps}},
+			want:    []wantJob{{number: 0, name: "build", log: markedText, fromMarkers: true, steps: markedSteps}},
 		},
 		{
 			name:    "job file only, no markers",
@@ -225,7 +228,7 @@ func TestOpenLogArchiveLayouts(t *testing.T) {
 				{name: "build/system.txt", body: "x"},
 				{name: "0_build.txt", body: markedLog},
 			},
-			want: []wantJob{{number: 0, name: "build", log: markedLog, fromMarkers: true, steps: markedSteps}},
+			want: []wantJob{{number: 0, name: "build", log: markedText, fromMarkers: true, steps: markedSteps}},
 		},
 		{
 			name: "folder without job file is ignored",
@@ -287,7 +290,7 @@ func TestOpenLogArchiveLayouts(t *testing.T) {
 			},
 			want: []wantJob{
 				{number: 0, name: "build", log: "first", steps: []wantStep{{1, "Set up job", "setup first"}}},
-				{number: 1, name: "build", log: markedLog, fromMarkers: true, steps: markedSteps},
+				{number: 1, name: "build", log: markedText, fromMarkers: true, steps: markedSteps},
 			},
 		},
 		{
@@ -324,7 +327,7 @@ func TestSplitAtMarkers(t *testing.T) {
 			log:  "\uFEFF" + ts + "##[group]Run a\n" + ts + "A",
 			steps: []wantStep{
 				{1, "Set up job", ""},
-				{2, "Run a", "\uFEFF" + ts + "##[group]Run a\n" + ts + "A"},
+				{2, "Run a", ts + "##[group]Run a\n" + ts + "A"},
 			},
 		},
 		{
@@ -711,4 +714,15 @@ func readFuzzed(t *testing.T, open func() (io.ReadCloser, error)) ([]byte, bool)
 		return nil, false
 	}
 	return b, true
+}
+
+func TestOpenLeavesOutTheByteOrderMark(t *testing.T) {
+	a := openZip(t,
+		zipEntry{name: "1_build.txt", body: "\uFEFF" + ts + "job\n"},
+		zipEntry{name: "build/1_Set up job.txt", body: "\uFEFF" + ts + "step \uFEFF kept\n"},
+		zipEntry{name: "2_test.txt", body: "\uFEFF\uFEFF" + ts + "only the first goes\n"},
+	)
+	assert.Equal(t, ts+"job\n", readLog(t, a.Job("build").Open))
+	assert.Equal(t, ts+"step \uFEFF kept\n", readLog(t, a.Job("build").Step(1).Open))
+	assert.Equal(t, "\uFEFF"+ts+"only the first goes\n", readLog(t, a.Job("test").Open))
 }
