@@ -225,7 +225,8 @@ func (a *LogArchive) Close() error {
 	return err
 }
 
-// Open streams the job's full log; the caller must close it. It returns an
+// Open streams the job's full log, without the byte-order mark the runner
+// writes first; the caller must close it. It returns an
 // error if the log cannot be read, wrapping ErrInvalidArchive if its entry is
 // corrupt; reads from the stream fail the same way.
 func (j *JobLog) Open() (io.ReadCloser, error) {
@@ -246,7 +247,8 @@ func (j *JobLog) Step(number int) *StepLog {
 	return nil
 }
 
-// Open streams the step's log; the caller must close it. It returns an error
+// Open streams the step's log, without a leading byte-order mark; the
+// caller must close it. It returns an error
 // if the log cannot be read, wrapping ErrInvalidArchive if its entry is
 // corrupt; reads from the stream fail the same way.
 //
