@@ -362,7 +362,8 @@ func TestSplitAtMarkers(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			a := openZip(t, zipEntry{name: "0_job.txt", body: tt.log})
-			requireJobs(t, a, []wantJob{{name: "job", log: tt.log, fromMarkers: tt.steps != nil, steps: tt.steps}})
+			log := strings.TrimPrefix(tt.log, "\uFEFF")
+			requireJobs(t, a, []wantJob{{name: "job", log: log, fromMarkers: tt.steps != nil, steps: tt.steps}})
 		})
 	}
 }
