@@ -1,10 +1,6 @@
 package ghactionstest
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
 	"time"
 
@@ -40,8 +36,12 @@ func (s *Server) cancel(r *http.Request) *answer {
 // with the jobs of the last one; a run that has not completed answers 403,
 // and so does one created more than 30 days ago.
 func (s *Server) rerun(r *http.Request) *answer {
-	debug, bad := readRerunBody(r)
+	b, bad := readBody(r)
 	if bad != nil {
+		return bad
+	}
+	debug := b.boolean("enable_debug_logging")
+	if bad := b.invalid(); bad != nil {
 		return bad
 	}
 	return s.withRun(r, func(run *runState) *answer {
@@ -52,39 +52,16 @@ func (s *Server) rerun(r *http.Request) *answer {
 		if st.nowSecond().Sub(run.run.CreatedAt) > rerunWindow {
 			return errorAnswer(http.StatusForbidden, "Unable to re-run this workflow run because it was created over a month ago")
 		}
-		st.newAttempt(run, debug)
+		st.newAttempt(run, debug, nil)
 		return emptyObject(http.StatusCreated)
 	})
 }
 
-// readRerunBody reads the body of a re-run: none, null, or an object with an
-// optional enable_debug_logging. It answers as GitHub does to what is not.
-func readRerunBody(r *http.Request) (debug bool, bad *answer) {
-	body, _ := io.ReadAll(r.Body) // serve has read it into memory already
-	if len(bytes.TrimSpace(body)) == 0 {
-		return false, nil
-	}
-	var v *struct {
-		EnableDebugLogging json.RawMessage `json:"enable_debug_logging"`
-	}
-	var typeErr *json.UnmarshalTypeError
-	if err := json.Unmarshal(body, &v); errors.As(err, &typeErr) {
-		return false, errorAnswer(http.StatusBadRequest, "Body should be a JSON object")
-	} else if err != nil {
-		return false, errorAnswer(http.StatusBadRequest, "Problems parsing JSON")
-	}
-	if v == nil || v.EnableDebugLogging == nil || string(v.EnableDebugLogging) == "null" {
-		return false, nil
-	}
-	if err := json.Unmarshal(v.EnableDebugLogging, &debug); err != nil {
-		return false, errorAnswer(http.StatusUnprocessableEntity, "Invalid request.\n\nFor 'properties/enable_debug_logging', "+string(v.EnableDebugLogging)+" is not a boolean.")
-	}
-	return debug, nil
-}
-
 // newAttempt starts the next attempt of run, queued now by the token's
-// holder, with fresh copies of the last attempt's jobs.
-func (st *state) newAttempt(run *runState, debug bool) {
+// holder: fresh copies of the jobs of the last attempt that again marks, or
+// of every job when again is nil; the other jobs keep their results, shared
+// with the last attempt, as GitHub keeps them when it re-runs some jobs.
+func (st *state) newAttempt(run *runState, debug bool, again []bool) {
 	prev := run.latest()
 	now := st.nowSecond()
 	a := &attemptState{
@@ -96,7 +73,11 @@ func (st *state) newAttempt(run *runState, debug bool) {
 		debugLogging:    debug,
 	}
 	for i, j := range prev.jobs {
-		a.jobs = append(a.jobs, st.fillJob(j.again(), i, a))
+		if again != nil && !again[i] {
+			a.jobs = append(a.jobs, j)
+			continue
+		}
+		a.jobs = append(a.jobs, st.fillJob(run, j.again(), i, a))
 	}
 	run.attempts = append(run.attempts, a)
 }

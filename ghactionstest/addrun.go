@@ -32,8 +32,16 @@ const attemptGap = 10 * time.Minute
 //   - CreatedAt: now; RunStartedAt: CreatedAt; UpdatedAt: the end of the
 //     last job, or RunStartedAt.
 //   - HeadSHA, HeadCommit and DisplayTitle: a made-up commit.
-//   - Repository and HeadRepository: the repository; PullRequests: none.
+//   - Repository and HeadRepository: the repository; a HeadRepository
+//     given with a FullName and no ID, such as a fork's "someone/repo", is
+//     completed (and created). PullRequests: none.
 //   - URL, HTMLURL and the other URLs: the server's.
+//
+// A run from a fork's pull request that awaits a maintainer's approval is,
+// as GitHub shows it, completed with Conclusion action_required, with a
+// HeadRepository that is not the repository (the fork). A run that waits to
+// deploy has Status waiting and a job waiting to deploy to an environment;
+// see Job and AddEnvironment.
 //
 // A RunAttempt above 1 makes up the earlier attempts: each ran the same jobs
 // and failed, ten minutes before the next, and CreatedAt defaults to the
@@ -95,8 +103,11 @@ func (st *state) addRun(owner, name string, in ghactions.WorkflowRun, jobs []Job
 	if run.Repository == nil {
 		run.Repository = repo.repo
 	}
-	if run.HeadRepository == nil {
+	switch {
+	case run.HeadRepository == nil:
 		run.HeadRepository = run.Repository
+	case run.HeadRepository.ID == 0 && run.HeadRepository.FullName != "":
+		run.HeadRepository = st.repoNamed(run.HeadRepository.FullName)
 	}
 	if run.HeadRepositoryID == 0 {
 		run.HeadRepositoryID = run.HeadRepository.ID
@@ -116,7 +127,7 @@ func (st *state) addRun(owner, name string, in ghactions.WorkflowRun, jobs []Job
 			triggeringActor: triggering,
 		}
 		for i, j := range jobs {
-			a.jobs = append(a.jobs, st.fillJob(j.again(), i, a))
+			a.jobs = append(a.jobs, st.fillJob(r, j.again(), i, a))
 		}
 		a.updatedAt = a.lastChange()
 		r.attempts = append(r.attempts, a)
@@ -130,30 +141,36 @@ func (st *state) addRun(owner, name string, in ghactions.WorkflowRun, jobs []Job
 		triggeringActor: triggering,
 	}
 	for i, j := range jobs {
-		a.jobs = append(a.jobs, st.fillJob(j.clone(), i, a))
+		a.jobs = append(a.jobs, st.fillJob(r, j.clone(), i, a))
 	}
 	if a.updatedAt.IsZero() {
 		a.updatedAt = a.lastChange()
 	}
 	r.attempts = append(r.attempts, a)
 
-	// What belongs to an attempt lives in the attempt; view puts it back.
-	run.RunAttempt, run.Status, run.Conclusion = 0, "", ""
-	run.RunStartedAt, run.UpdatedAt, run.TriggeringActor, run.PreviousAttemptURL = time.Time{}, time.Time{}, nil, ""
-	r.run = run
+	r.keep(run)
 	st.runs[run.ID] = r
 	repo.runs = append(repo.runs, r)
 	return r
 }
 
-// fillJob fills in the zero fields of j, the i-th job of attempt a, and
-// claims its ID.
-func (st *state) fillJob(j Job, i int, a *attemptState) *Job {
-	j.ID = claimID(j.ID, &st.last.job, func(id int64) bool { return st.jobIDs[id] }, "job")
-	st.jobIDs[j.ID] = true
+// fillJob fills in the zero fields of j, the i-th job of attempt a of run
+// r, claims its ID and creates its environment when the repository has none
+// of that name.
+func (st *state) fillJob(r *runState, j Job, i int, a *attemptState) *Job {
+	j.ID = claimID(j.ID, &st.last.job, func(id int64) bool { _, taken := st.jobRuns[id]; return taken }, "job")
+	st.jobRuns[j.ID] = r
+	j.attempt = a.number
 	setString(&j.Name, "job "+strconv.Itoa(i+1))
 	setString(&j.RunnerOS, "UBUNTU")
-	if j.Status == "" {
+	if j.Environment != "" && r.repo.environment(j.Environment) == nil {
+		st.addEnvironment(r.repo, Environment{Name: j.Environment})
+	}
+	switch {
+	case j.Status != "":
+	case a.conclusion == ghactions.ConclusionActionRequired:
+		j.Status = ghactions.StatusQueued // GitHub starts nothing before the approval
+	default:
 		j.Status = a.status
 	}
 	if j.Status == ghactions.StatusCompleted && j.Conclusion == "" {
@@ -239,6 +256,13 @@ func (st *state) workflowFor(repo *repoState, id int64, p, name string) *workflo
 	wf := &workflowState{id: id, name: name, path: p}
 	repo.workflows = append(repo.workflows, wf)
 	return wf
+}
+
+// repoNamed finds or creates the repository "owner/name"; it panics on a
+// full name that is not one.
+func (st *state) repoNamed(fullName string) *ghactions.Repository {
+	owner, name, _ := strings.Cut(fullName, "/")
+	return st.repoFor(owner, name).repo
 }
 
 // repoFor finds or creates a repository.

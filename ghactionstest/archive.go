@@ -29,7 +29,7 @@ var shells = map[string]string{
 }
 
 // buildArchive writes the log archive of an attempt as GitHub lays it out:
-// for each job that ran, in order, "N_name.txt" at the top (N counting from
+// for each job that ran in the attempt, in order, "N_name.txt" at the top (N counting from
 // 1) with the job's whole log, followed by a folder "name" with
 // "N_step.txt" for each step. The job's name loses the characters a Windows
 // file name cannot hold and is cut at 90 UTF-16 code units; jobs that share
@@ -39,8 +39,8 @@ func buildArchive(a *attemptState) []byte {
 	zw := zip.NewWriter(&buf)
 	n := 0
 	for _, j := range a.jobs {
-		if !j.ran() {
-			continue
+		if !j.ran() || j.attempt != a.number {
+			continue // a job the attempt kept from an earlier one has its log there
 		}
 		n++
 		name := archiveName(j.Name)

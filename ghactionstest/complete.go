@@ -16,10 +16,7 @@ func (s *Server) CompleteRun(owner, repo string, runID int64, conclusion ghactio
 	st := s.state
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	r := st.runs[runID]
-	if r == nil || r.repo != st.repo(owner, repo) {
-		panic(fmt.Sprintf("ghactionstest: no run %d in %s/%s", runID, owner, repo))
-	}
+	r := st.mustRun(owner, repo, runID)
 	if a := r.latest(); a.status != ghactions.StatusCompleted {
 		now := st.nowSecond()
 		for _, j := range a.jobs {
@@ -35,4 +32,14 @@ func (s *Server) CompleteRun(owner, repo string, runID int64, conclusion ghactio
 	}
 	v := r.view(r.latest(), false)
 	return copyRun(&v)
+}
+
+// mustRun finds a run for the server's methods, which panic when it is not
+// there. The caller holds st.mu.
+func (st *state) mustRun(owner, repo string, runID int64) *runState {
+	r := st.runs[runID]
+	if r == nil || r.repo != st.repo(owner, repo) {
+		panic(fmt.Sprintf("ghactionstest: no run %d in %s/%s", runID, owner, repo))
+	}
+	return r
 }

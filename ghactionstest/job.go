@@ -21,6 +21,19 @@ import (
 //     completed (not skipped). CompletedAt, for a completed job: 30 seconds
 //     per step after StartedAt.
 //   - Steps: "Set up job" and "Complete job".
+//
+// A job of a run that awaits a maintainer's approval (conclusion
+// action_required) has not started: its status is queued until the run is
+// approved.
+//
+// Needs and Environment say what a workflow's jobs.<id>.needs and
+// jobs.<id>.environment say, for re-runs and deployment reviews. Needs names
+// other jobs of the run: re-running a job re-runs the jobs that need it,
+// directly or not. A job that waits (status waiting) to deploy to an
+// environment with protection rules (see Server.AddEnvironment) is a
+// pending deployment of its run. An environment the repository does not
+// have yet is created without protection rules, as GitHub creates the
+// environments that workflows name.
 type Job struct {
 	ID          int64
 	Name        string
@@ -30,6 +43,13 @@ type Job struct {
 	StartedAt   time.Time
 	CompletedAt time.Time
 	Steps       []Step
+	Needs       []string // names of the jobs of the run it needs
+	Environment string   // the name of the environment it deploys to
+
+	// attempt is the number of the attempt that ran it. A re-run of some
+	// jobs keeps the others' results: the new attempt shares those jobs with
+	// the one before, and leaves them out of its logs and of the usage.
+	attempt int
 }
 
 // Step is a step of a Job. Its log lines are written to the job's log and to
@@ -62,10 +82,10 @@ func (j *Job) duration(now time.Time) time.Duration {
 	return max(end.Sub(j.StartedAt), 0)
 }
 
-// again is the job as another attempt runs it: the same name, runner and
-// steps, nothing of how it went.
+// again is the job as another attempt runs it: the same name, runner,
+// steps, needs and environment, nothing of how it went.
 func (j *Job) again() Job {
-	next := Job{Name: j.Name, RunnerOS: j.RunnerOS, Steps: j.Steps}.clone()
+	next := Job{Name: j.Name, RunnerOS: j.RunnerOS, Steps: j.Steps, Needs: j.Needs, Environment: j.Environment}.clone()
 	for i := range next.Steps {
 		next.Steps[i].Conclusion = ""
 	}
@@ -74,9 +94,29 @@ func (j *Job) again() Job {
 
 // clone copies j deeply, so that the state shares nothing with its caller.
 func (j Job) clone() Job {
+	j.Needs = slices.Clone(j.Needs)
 	j.Steps = slices.Clone(j.Steps)
 	for i := range j.Steps {
 		j.Steps[i].Log = slices.Clone(j.Steps[i].Log)
 	}
 	return j
+}
+
+// markDependents marks, in marked, the jobs that need a marked job, directly
+// or not.
+func markDependents(jobs []*Job, marked []bool) {
+	for changed := true; changed; {
+		changed = false
+		for i, j := range jobs {
+			if marked[i] {
+				continue
+			}
+			for k, other := range jobs {
+				if marked[k] && slices.Contains(j.Needs, other.Name) {
+					marked[i], changed = true, true
+					break
+				}
+			}
+		}
+	}
 }

@@ -28,6 +28,13 @@ func (s *Server) apiRoutes() *http.ServeMux {
 	add("DELETE "+run+"/logs", "delete-workflow-run-logs", s.deleteLogs)
 	add("POST "+run+"/rerun", "re-run-a-workflow", s.rerun)
 	add("GET "+run+"/timing", "get-workflow-run-usage", s.usage)
+	add("GET "+run+"/approvals", "get-the-review-history-for-a-workflow-run", s.approvals)
+	add("POST "+run+"/approve", "approve-a-workflow-run-for-a-fork-pull-request", s.approve)
+	add("POST "+run+"/deployment_protection_rule", "review-custom-deployment-protection-rules-for-a-workflow-run", s.reviewCustomGate)
+	add("GET "+run+"/pending_deployments", "get-pending-deployments-for-a-workflow-run", s.pendingDeployments)
+	add("POST "+run+"/pending_deployments", "review-pending-deployments-for-a-workflow-run", s.reviewPendingDeployments)
+	add("POST "+run+"/rerun-failed-jobs", "re-run-failed-jobs-from-a-workflow-run", s.rerunFailedJobs)
+	add("POST repos/{owner}/{repo}/actions/jobs/{job}/rerun", "re-run-a-job-from-a-workflow-run", s.rerunJob)
 	mux.Handle("/", endpoint{s: s, doc: docRoot, fn: func(*http.Request) *answer { return notFound() }})
 	return mux
 }

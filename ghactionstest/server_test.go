@@ -118,7 +118,8 @@ func TestUnknownPathsAnswerNotFound(t *testing.T) {
 		{"GET", runs + "/" + id + "/attempts/2"},
 		{"GET", runs + "/" + id + "/attempts/0"},
 		{"PUT", runs + "/" + id},
-		{"POST", runs + "/" + id + "/rerun-failed-jobs"},
+		{"POST", runs + "/" + id + "/rerun-failed-jobs/"},
+		{"POST", "repos/octo-org/octo-repo/actions/jobs/1/rerun"},
 		{"GET", "repositories/1/actions/runs"},
 		{"GET", "repos/octo-org/octo-repo/actions/workflows/nope.yml/runs"},
 	}

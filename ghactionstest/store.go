@@ -11,9 +11,10 @@ import (
 	"github.com/seed42f0b14b/ghactions"
 )
 
-// state is what the server knows: repositories, their workflows and runs,
-// each run's attempts and each attempt's jobs. mu guards all of it; the
-// endpoints hold it from reading the state to marshalling their answer.
+// state is what the server knows: repositories, their workflows,
+// environments and runs, each run's attempts and each attempt's jobs. mu
+// guards all of it; the endpoints hold it from reading the state to
+// marshalling their answer.
 type state struct {
 	mu      sync.Mutex
 	apiRoot string // "http://127.0.0.1:PORT/api/v3/"
@@ -25,14 +26,16 @@ type state struct {
 	repos     map[string]*repoState // by lower-case "owner/name": GitHub's names are case-insensitive
 	reposByID map[int64]*repoState
 	runs      map[int64]*runState
-	jobIDs    map[int64]bool             // every job ID given out, never reused
+	jobRuns   map[int64]*runState        // every job ID given out, never reused, and its run (nil once deleted)
 	users     map[string]*ghactions.User // by lower-case login
+	teams     map[string]*ghactions.Team // by lower-case "org/slug"
 }
 
 // lastIDs are the last IDs given out, per kind. Run IDs start above 2^32, as
 // GitHub's have, so that a client that keeps them in 32 bits fails here too.
 type lastIDs struct {
 	run, job, checkSuite, workflow, repo, user, pullRequest int64
+	environment, deployment, team                           int64
 }
 
 func newState(apiRoot, webRoot string, now func() time.Time, private bool) *state {
@@ -48,22 +51,27 @@ func newState(apiRoot, webRoot string, now func() time.Time, private bool) *stat
 			workflow:    100_000,
 			repo:        700_000_000,
 			pullRequest: 1_800_000_000,
+			environment: 1_100_000_000,
+			deployment:  1_900_000_000,
+			team:        9_000_000,
 		},
 		repos:     map[string]*repoState{},
 		reposByID: map[int64]*repoState{},
 		runs:      map[int64]*runState{},
-		jobIDs:    map[int64]bool{},
+		jobRuns:   map[int64]*runState{},
 		users:     map[string]*ghactions.User{},
+		teams:     map[string]*ghactions.Team{},
 	}
 	st.user(viewerLogin, "User") // the token's holder is user 1, as GitHub's errors say
 	return st
 }
 
 type repoState struct {
-	owner, name string // as first given
-	repo        *ghactions.Repository
-	workflows   []*workflowState
-	runs        []*runState
+	owner, name  string // as first given
+	repo         *ghactions.Repository
+	workflows    []*workflowState
+	environments []*environmentState
+	runs         []*runState
 }
 
 type workflowState struct {
@@ -73,13 +81,14 @@ type workflowState struct {
 	lastNumber int    // of its runs, which GitHub numbers per workflow
 }
 
-// runState is a workflow run: the fields its attempts share, and the
-// attempts, the latest last.
+// runState is a workflow run: the fields its attempts share, the attempts,
+// the latest last, and the reviews of its deployments over all attempts.
 type runState struct {
 	repo     *repoState
 	run      ghactions.WorkflowRun // the attempt's own fields are in attempts
 	workflow *workflowState
 	attempts []*attemptState
+	reviews  []ghactions.EnvironmentApproval // oldest first
 }
 
 // attemptState is one attempt of a run. Each attempt has its own jobs, with
@@ -94,6 +103,7 @@ type attemptState struct {
 	debugLogging    bool // asked for by the re-run that started it
 	logsDeleted     bool
 	jobs            []*Job
+	gates           map[int64]*gate // by environment ID: what its deployments have passed
 }
 
 // nowSecond is the state's clock at GitHub's precision: timestamps in the API are
@@ -134,6 +144,11 @@ func (st *state) run(owner, name, idText string) *runState {
 
 // deleteRun forgets a run; its ID and its jobs' IDs are not given out again.
 func (st *state) deleteRun(r *runState) {
+	for _, a := range r.attempts {
+		for _, j := range a.jobs {
+			st.jobRuns[j.ID] = nil
+		}
+	}
 	delete(st.runs, r.run.ID)
 	r.repo.runs = slices.DeleteFunc(r.repo.runs, func(x *runState) bool { return x == r })
 }
@@ -149,6 +164,14 @@ func (r *runState) attempt(text string) *attemptState {
 		return nil
 	}
 	return r.attempts[n-1]
+}
+
+// keep stores the fields of run that its attempts share; what belongs to an
+// attempt lives in the attempt, and view puts it back.
+func (r *runState) keep(run ghactions.WorkflowRun) {
+	run.RunAttempt, run.Status, run.Conclusion = 0, "", ""
+	run.RunStartedAt, run.UpdatedAt, run.TriggeringActor, run.PreviousAttemptURL = time.Time{}, time.Time{}, nil, ""
+	r.run = run
 }
 
 // view is the run as the API shows it at attempt a.

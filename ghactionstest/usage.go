@@ -16,8 +16,8 @@ func (s *Server) usage(r *http.Request) *answer {
 		u := ghactions.RunUsage{Billable: map[string]ghactions.RunnerUsage{}}
 		for _, a := range run.attempts {
 			for _, j := range a.jobs {
-				if !j.ran() {
-					continue
+				if !j.ran() || j.attempt != a.number {
+					continue // not run, or kept from an earlier attempt: counted there
 				}
 				ms := j.duration(now).Milliseconds()
 				b := u.Billable[j.RunnerOS]
