@@ -5,10 +5,19 @@
 // it, the server behaves like GitHub, with state. Runs added with
 // Server.AddRun (or Server.SeedDemo) can be listed with every filter GitHub
 // has, paged with GitHub's Link header, fetched per attempt, cancelled,
-// re-run, deleted, and their logs downloaded as a zip laid out as GitHub lays
-// it out, through a signed URL that expires after a minute. Requests need the
-// server's token; every answer carries rate-limit headers and GET answers an
-// ETag, so that conditional requests answered 304 spend nothing.
+// re-run whole, or only their failed jobs, or one job, with the jobs that
+// need them, deleted, and their logs downloaded as a zip laid out as GitHub
+// lays it out, through a signed URL that expires after a minute. A run from
+// a fork's pull request waits for approval; a job that deploys to an
+// environment added with Server.AddEnvironment waits for its reviewers or
+// its custom gate, and the reviews let it through or fail it, as on GitHub.
+// Requests need the server's token; every answer carries rate-limit headers
+// and GET answers an ETag, so that conditional requests answered 304 spend
+// nothing.
+//
+// A fake run does not move on its own: a test moves it with
+// Server.UpdateRun and Server.CompleteRun, at the request it chooses with
+// Server.OnRequest.
 //
 // Failures are injected with Server.Inject: the next requests matching a
 // method and path answer a status (a 5xx, a secondary or primary rate limit),

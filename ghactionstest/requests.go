@@ -24,13 +24,28 @@ func (s *Server) Requests() []Request {
 	return s.log.all()
 }
 
+// OnRequest makes the server call fn with each request it receives, as
+// Requests records it, before it applies a fault or answers; nil stops it.
+// fn runs on the server's goroutines, at once for requests that arrive at
+// once, holding none of the server's locks: it may call the server's
+// methods, so that a test moves a run along at the request it chooses (with
+// UpdateRun or CompleteRun), to see a poller through exactly.
+func (s *Server) OnRequest(fn func(Request)) {
+	if fn == nil {
+		s.hook.Store(nil)
+		return
+	}
+	s.hook.Store(&fn)
+}
+
 // requestLog records the requests of a server.
 type requestLog struct {
 	mu   sync.Mutex
 	reqs []Request
 }
 
-func (l *requestLog) record(r *http.Request, body []byte) {
+// record adds r to the log, and returns a copy of what it added.
+func (l *requestLog) record(r *http.Request, body []byte) Request {
 	req := Request{
 		Method: r.Method,
 		Path:   r.URL.Path,
@@ -43,19 +58,25 @@ func (l *requestLog) record(r *http.Request, body []byte) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.reqs = append(l.reqs, req)
+	return req.clone()
 }
 
 // all returns copies, so that a caller who changes them changes nothing here.
 func (l *requestLog) all() []Request {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	out := slices.Clone(l.reqs)
-	for i := range out {
-		out[i].Query = cloneValues(out[i].Query)
-		out[i].Header = out[i].Header.Clone()
-		out[i].Body = bytes.Clone(out[i].Body)
+	out := make([]Request, len(l.reqs))
+	for i, r := range l.reqs {
+		out[i] = r.clone()
 	}
 	return out
+}
+
+func (r Request) clone() Request {
+	r.Query = cloneValues(r.Query)
+	r.Header = r.Header.Clone()
+	r.Body = bytes.Clone(r.Body)
+	return r
 }
 
 func cloneValues(v url.Values) url.Values {

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/seed42f0b14b/ghactions"
@@ -39,6 +40,7 @@ type Server struct {
 	limits  *rateLimiter
 	faults  faultList
 	log     requestLog
+	hook    atomic.Pointer[func(Request)] // set by OnRequest
 	ids     requestIDs
 
 	done      chan struct{} // closed by Close, to cut injected latencies short
@@ -102,12 +104,16 @@ func (s *Server) Client(opts ...ghactions.Option) (*ghactions.Client, error) {
 	return ghactions.NewClient(append(base, opts...)...)
 }
 
-// serve is the entry of every request: it records the request, applies a
-// fault that matches it, then hands it to the storage or the API.
+// serve is the entry of every request: it records the request, shows it to
+// the OnRequest function, applies a fault that matches it, then hands it to
+// the storage or the API.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxRequestBody))
 	r.Body = io.NopCloser(bytes.NewReader(body))
-	s.log.record(r, body)
+	req := s.log.record(r, body)
+	if fn := s.hook.Load(); fn != nil {
+		(*fn)(req)
+	}
 	if err != nil {
 		s.write(w, errorAnswer(http.StatusRequestEntityTooLarge, "Request body too large"), docRoot, nil)
 		return
