@@ -37,6 +37,20 @@ type demoRun struct {
 	attempts   int
 	jobs       []Job
 	pr         int // the number of its pull request, if any
+	approvals  []demoApproval
+}
+
+// demoApproval is a review that approved a deployment of a demo run.
+type demoApproval struct {
+	environment, reviewer, comment string
+}
+
+// demoEnvironments are the demo repository's environments: staging, which
+// monalisa reviews, and production, which octocat (the token's holder) or
+// the release managers review.
+var demoEnvironments = []Environment{
+	{Name: "staging", Reviewers: []string{"monalisa"}},
+	{Name: "production", Reviewers: []string{"octocat", DemoOwner + "/release-managers"}, WaitTimer: 5},
 }
 
 // SeedDemo fills the repository octo-org/octo-repo with a realistic history
@@ -44,14 +58,32 @@ type demoRun struct {
 // workflows (CI, Release, Nightly, CodeQL, Deploy), several branches,
 // events and actors (bots too), every run status and conclusion, runs
 // re-run once or twice, pull requests, and jobs on Linux, macOS and Windows
-// with step logs, some failing. Job names include "/", ":" and one longer
-// than GitHub keeps in archive paths. Its times follow the server's clock.
-// Calling it again adds another such history.
+// with step logs, some failing, some needing others. Job names include "/",
+// ":" and one longer than GitHub keeps in archive paths. Its times follow
+// the server's clock. Calling it again adds another such history.
+//
+// Some runs are there for the reviews and re-runs of the API:
+//
+//   - A run from a fork's pull request (by first-timer) waits for a
+//     maintainer's approval: it is completed with conclusion
+//     action_required, its jobs not started.
+//   - The Deploy run that waits (status waiting) has deployed to staging,
+//     approved by monalisa, as its review history shows, and waits for a
+//     review of its deployment to production, which the token's holder may
+//     approve: the environments are staging (reviewer monalisa) and
+//     production (reviewers octocat and the team octo-org/release-managers,
+//     a 5-minute wait timer).
+//   - CI runs that failed or were cancelled have failed jobs to re-run; the
+//     tests need the build, so re-running the build re-runs them too.
 func (s *Server) SeedDemo() {
 	st := s.state
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	st.user(DemoOwner, "Organization")
+	repo := st.repoFor(DemoOwner, DemoRepo)
+	for _, e := range demoEnvironments {
+		st.addEnvironment(repo, e)
+	}
 	runs := demoRuns()
 	// Oldest first, so that IDs and run numbers grow with time, as GitHub's.
 	slices.SortStableFunc(runs, func(a, b demoRun) int { return cmp.Compare(b.age, a.age) })
@@ -83,7 +115,17 @@ func (st *state) addDemoRun(d demoRun) {
 		// the head repository is the fork.
 		run.HeadRepository = st.repoFor(d.actor, DemoRepo).repo
 	}
-	st.addRun(DemoOwner, DemoRepo, run, d.jobs)
+	r := st.addRun(DemoOwner, DemoRepo, run, d.jobs)
+	for _, ap := range d.approvals {
+		e := r.repo.environment(ap.environment)
+		r.latest().gate(e).reviewed = true
+		r.reviews = append(r.reviews, ghactions.EnvironmentApproval{
+			Environments: []ghactions.Environment{e.env},
+			State:        ghactions.ReviewApproved,
+			User:         st.user(ap.reviewer, ""),
+			Comment:      ap.comment,
+		})
+	}
 }
 
 func (st *state) demoPullRequest(number int, branch, sha string) ghactions.PullRequest {
@@ -110,10 +152,11 @@ func demoRuns() []demoRun {
 	runs := []demoRun{
 		{workflow: "ci.yml", branch: "feature/login", event: "pull_request", actor: "monalisa", title: "Add OAuth login", status: ghactions.StatusQueued, age: minute, jobs: ciJobs(""), pr: 42},
 		{workflow: "ci.yml", branch: "main", event: "push", actor: "octocat", title: "Merge pull request #41 from octo-org/fix/flaky-test", status: ghactions.StatusInProgress, age: 4 * minute, jobs: ciInProgress()},
-		{workflow: "deploy.yml", branch: "main", event: "workflow_dispatch", actor: "hubot", title: "Deploy", status: ghactions.StatusWaiting, age: 25 * minute, jobs: deployWaiting()},
+		{workflow: "deploy.yml", branch: "main", event: "workflow_dispatch", actor: "hubot", title: "Deploy", status: ghactions.StatusWaiting, age: 25 * minute, jobs: deployWaiting(),
+			approvals: []demoApproval{{"staging", "monalisa", "Staging looks good; the smoke tests pass."}}},
 		{workflow: "release.yml", branch: "v1.3.0", event: "release", actor: "octocat", title: "v1.3.0", status: ghactions.StatusRequested, age: 30 * minute},
 		{workflow: "codeql.yml", branch: "main", event: "push", actor: "octocat", title: "Merge pull request #41 from octo-org/fix/flaky-test", status: ghactions.StatusPending, age: 35 * minute},
-		{workflow: "ci.yml", branch: "first-timer-patch-1", event: "pull_request", actor: "first-timer", title: "Fix typo in README", status: completed, conclusion: ghactions.ConclusionActionRequired, age: 2 * hour},
+		{workflow: "ci.yml", branch: "first-timer-patch-1", event: "pull_request", actor: "first-timer", title: "Fix typo in README", status: completed, conclusion: ghactions.ConclusionActionRequired, age: 2 * hour, jobs: ciJobs("")},
 		{workflow: "ci.yml", branch: "fix/flaky-test", event: "pull_request", actor: "monalisa", title: "Wait for the server before the login test", status: completed, conclusion: ghactions.ConclusionSuccess, age: 3 * hour, attempts: 2, jobs: ciJobs(ghactions.ConclusionSuccess), pr: 41},
 		{workflow: "ci.yml", branch: "feature/login", event: "pull_request", actor: "monalisa", title: "Add OAuth login", status: completed, conclusion: ghactions.ConclusionFailure, age: 5 * hour, jobs: ciJobs(ghactions.ConclusionFailure), pr: 42},
 		{workflow: "ci.yml", branch: "feature/login", event: "pull_request", actor: "monalisa", title: "Add OAuth login", status: completed, conclusion: ghactions.ConclusionCancelled, age: 5*hour + 10*minute, jobs: ciJobs(ghactions.ConclusionCancelled), pr: 42},
@@ -224,7 +267,7 @@ func ciJobs(c ghactions.Conclusion) []Job {
 			test.Conclusion, conclusion = ghactions.ConclusionCancelled, ghactions.ConclusionCancelled
 		}
 		name := map[string]string{"UBUNTU": "ubuntu-latest", "MACOS": "macos-latest", "WINDOWS": "windows-latest"}[os]
-		jobs = append(jobs, Job{Name: "test (" + name + ")", RunnerOS: os, Conclusion: conclusion, Steps: []Step{setUpJob(os), checkout, setupGo, test, postCheckout, completeJob}})
+		jobs = append(jobs, Job{Name: "test (" + name + ")", RunnerOS: os, Conclusion: conclusion, Needs: []string{"build"}, Steps: []Step{setUpJob(os), checkout, setupGo, test, postCheckout, completeJob}})
 	}
 	if c == ghactions.ConclusionFailure || c == ghactions.ConclusionCancelled {
 		jobs[0].Conclusion, jobs[1].Conclusion = ghactions.ConclusionSuccess, ghactions.ConclusionSuccess
@@ -248,19 +291,23 @@ func releaseJobs() []Job {
 	return []Job{
 		{Name: "build / package: linux-amd64", Steps: []Step{setUpJob("UBUNTU"), checkout, setupGo, {Name: "Run make dist GOOS=linux GOARCH=amd64", Log: []string{"dist/octo-repo_1.2.0_linux_amd64.tar.gz"}}, completeJob}},
 		{Name: "build / package: darwin-arm64", RunnerOS: "MACOS", Steps: []Step{setUpJob("MACOS"), checkout, setupGo, {Name: "Run make dist GOOS=darwin GOARCH=arm64", Log: []string{"dist/octo-repo_1.2.0_darwin_arm64.tar.gz"}}, completeJob}},
-		{Name: "publish", Steps: []Step{setUpJob("UBUNTU"), {Name: "Run gh release upload v1.2.0 dist/*", Log: []string{"Successfully uploaded 2 assets to v1.2.0"}}, completeJob}},
+		{Name: "publish", Needs: []string{"build / package: linux-amd64", "build / package: darwin-arm64"}, Steps: []Step{setUpJob("UBUNTU"), {Name: "Run gh release upload v1.2.0 dist/*", Log: []string{"Successfully uploaded 2 assets to v1.2.0"}}, completeJob}},
 	}
 }
 
+// deployWaiting are the jobs of a Deploy run that has deployed to staging
+// and waits for a review of its deployment to production.
 func deployWaiting() []Job {
+	done := ghactions.StatusCompleted
 	return []Job{
-		{Name: "build", Status: ghactions.StatusCompleted, Conclusion: ghactions.ConclusionSuccess, Steps: []Step{setUpJob("UBUNTU"), checkout, {Name: "Run make image", Log: []string{"Successfully tagged octo-repo:main"}}, completeJob}},
-		{Name: "deploy: production", Status: ghactions.StatusWaiting},
+		{Name: "build", Status: done, Conclusion: ghactions.ConclusionSuccess, Steps: []Step{setUpJob("UBUNTU"), checkout, {Name: "Run make image", Log: []string{"Successfully tagged octo-repo:main"}}, completeJob}},
+		{Name: "deploy: staging", Status: done, Conclusion: ghactions.ConclusionSuccess, Needs: []string{"build"}, Environment: "staging", Steps: []Step{setUpJob("UBUNTU"), {Name: "Run make deploy ENV=staging", Log: []string{"Deployed octo-repo:main to staging"}}, completeJob}},
+		{Name: "deploy: production", Status: ghactions.StatusWaiting, Needs: []string{"deploy: staging"}, Environment: "production", Steps: []Step{setUpJob("UBUNTU"), {Name: "Run make deploy ENV=production", Log: []string{"Deployed octo-repo:main to production"}}, completeJob}},
 	}
 }
 
 func deploySkipped() []Job {
-	return []Job{{Name: "deploy: production", Conclusion: ghactions.ConclusionSkipped}}
+	return []Job{{Name: "deploy: production", Conclusion: ghactions.ConclusionSkipped, Environment: "production"}}
 }
 
 // nightlyJobs runs one job whose name is longer than GitHub keeps in

@@ -88,3 +88,43 @@ func TestSeedDemo(t *testing.T) {
 	again, _ := listPage(t, srv, runs+"?per_page=1")
 	assert.Equal(t, 2*p.TotalCount, again.TotalCount)
 }
+
+// The demo has a run to approve, a deployment to review with a history, and
+// failed jobs to re-run.
+func TestSeedDemoHasRunsToReviewAndRerun(t *testing.T) {
+	srv := newServer(t, ghactionstest.WithClock(newClock().Now))
+	srv.SeedDemo()
+	first := func(query string) ghactions.WorkflowRun {
+		t.Helper()
+		p, _ := listPage(t, srv, runs+"?per_page=1&"+query)
+		require.NotEmpty(t, p.WorkflowRuns, query)
+		return p.WorkflowRuns[0]
+	}
+
+	fork := first("status=action_required")
+	assert.Equal(t, "first-timer/octo-repo", fork.HeadRepository.FullName)
+	assert.Equal(t, http.StatusCreated, call(t, srv, "POST", runPath(fork.ID)+"/approve", "").status)
+	assert.Equal(t, ghactions.StatusQueued, getRun(t, srv, runPath(fork.ID)).Status)
+
+	deploy := first("status=waiting")
+	f := deployFixture{srv: srv, run: &deploy}
+	pending := f.pending(t)
+	require.Len(t, pending, 1)
+	assert.Equal(t, "production", pending[0]["environment"].(map[string]any)["name"])
+	assert.Equal(t, true, pending[0]["current_user_can_approve"])
+	assert.Len(t, pending[0]["reviewers"], 2)
+	history := f.approvals(t)
+	require.Len(t, history, 1)
+	assert.Equal(t, "monalisa", history[0].User.Login)
+	assert.Equal(t, "staging", history[0].Environments[0].Name)
+
+	failed := first("status=failure&branch=feature%2Flogin")
+	assert.Equal(t, http.StatusCreated, call(t, srv, "POST", runPath(failed.ID)+"/rerun-failed-jobs", "").status)
+	srv.CompleteRun(ghactionstest.DemoOwner, ghactionstest.DemoRepo, failed.ID, ghactions.ConclusionSuccess)
+	assert.Equal(t, []string{"test (windows-latest)"}, jobsInArchive(t, srv, runPath(failed.ID)+"/attempts/2"))
+
+	cancelled := first("status=cancelled&branch=feature%2Flogin")
+	assert.Equal(t, http.StatusCreated, call(t, srv, "POST", runPath(cancelled.ID)+"/rerun-failed-jobs", "").status)
+	srv.CompleteRun(ghactionstest.DemoOwner, ghactionstest.DemoRepo, cancelled.ID, ghactions.ConclusionSuccess)
+	assert.Equal(t, []string{"test (ubuntu-latest)", "test (macos-latest)", "test (windows-latest)"}, jobsInArchive(t, srv, runPath(cancelled.ID)+"/attempts/2"))
+}
