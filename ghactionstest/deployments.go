@@ -2,6 +2,7 @@ package ghactionstest
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -92,7 +93,7 @@ func (s *Server) reviewPendingDeployments(r *http.Request) *answer {
 			if e == nil || !a.reviewable(e) {
 				return errorAnswer(http.StatusUnprocessableEntity, noPendingDeployment)
 			}
-			if !containsEnvironment(envs, e) {
+			if !slices.Contains(envs, e) {
 				envs = append(envs, e)
 			}
 		}
@@ -168,21 +169,12 @@ func (s *Server) reviewCustomGate(r *http.Request) *answer {
 }
 
 // recordReview adds a review by the token's holder to the run's history.
-func (st *state) recordReview(run *runState, envs []*environmentState, state ghactions.ReviewState, comment string) {
-	r := ghactions.EnvironmentApproval{State: state, User: st.user(viewerLogin, ""), Comment: comment}
+func (st *state) recordReview(run *runState, envs []*environmentState, verdict ghactions.ReviewState, comment string) {
+	r := ghactions.EnvironmentApproval{State: verdict, User: st.user(viewerLogin, ""), Comment: comment}
 	for _, e := range envs {
 		r.Environments = append(r.Environments, e.env)
 	}
 	run.reviews = append(run.reviews, r)
-}
-
-func containsEnvironment(envs []*environmentState, e *environmentState) bool {
-	for _, x := range envs {
-		if x == e {
-			return true
-		}
-	}
-	return false
 }
 
 // deployment is a deployment as the API shows it, with every field the API
