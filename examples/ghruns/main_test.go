@@ -292,3 +292,51 @@ func TestLogsFileNotWritable(t *testing.T) {
 	_, err := os.Stat(dir)
 	assert.True(t, os.IsNotExist(err))
 }
+
+func TestApprovalsAndReruns(t *testing.T) {
+	forkRun := demoRun(t, withConclusion(ghactions.ConclusionActionRequired))
+	deploy := demoRun(t, withStatus(ghactions.StatusWaiting))
+	failed := demoRun(t, withConclusion(ghactions.ConclusionFailure))
+
+	// A job ID of the failed run, from its usage.
+	code, out, errOut := ghruns(t, "usage", "-json", id(failed))
+	require.Equal(t, exitOK, code, errOut)
+	var usage ghactions.RunUsage
+	require.NoError(t, json.Unmarshal([]byte(out), &usage))
+	require.NotEmpty(t, usage.Billable["UBUNTU"].JobRuns)
+	job := strconv.FormatInt(usage.Billable["UBUNTU"].JobRuns[0].JobID, 10)
+
+	code, out, errOut = ghruns(t, "pending", "-json", id(deploy))
+	require.Equal(t, exitOK, code, errOut)
+	var pending []ghactions.PendingDeployment
+	require.NoError(t, json.Unmarshal([]byte(out), &pending))
+	require.Len(t, pending, 1)
+	env := strconv.FormatInt(pending[0].Environment.ID, 10)
+
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+		wantOut  string // a regular expression
+		wantErr  string
+	}{
+		{"approve a fork run", []string{"approve", id(forkRun)}, exitOK, "^Approved run " + id(forkRun) + "\n$", ""},
+		{"approve another run", []string{"approve", id(failed)}, exitError, "^$", "403 Forbidden: This run is not from a fork pull request"},
+		{"pending", []string{"pending", id(deploy)}, exitOK, `(?m)^ENV ID +ENVIRONMENT +WAIT TIMER +YOU CAN APPROVE +REVIEWERS\n` + env + ` +production +5m +yes +octocat, team release-managers$`, ""},
+		{"pending on a run without", []string{"pending", id(failed)}, exitOK, "^$", "has no deployment waiting for a review"},
+		{"review approve", []string{"review", "-approve", "-env", env, "-comment", "ship it", id(deploy)}, exitOK, "(?m)^Reviewed the pending deployments of run " + id(deploy) + ": approved\nDeployment \\d+ to production started$", ""},
+		{"review reject", []string{"review", "-reject", "-env", env, "-comment", "not today", id(deploy)}, exitOK, ": rejected\n$", ""},
+		{"review an environment not pending", []string{"review", "-approve", "-env", "1", "-comment", "ok", id(deploy)}, exitError, "^$", "422 Unprocessable Entity"},
+		{"rerun the failed jobs", []string{"rerun", "-failed", id(failed)}, exitOK, "^Requested a re-run of the failed jobs of run " + id(failed) + "\n$", ""},
+		{"rerun one job", []string{"rerun", "-job", job, "-debug"}, exitOK, "^Requested a re-run of job " + job + "\n$", ""},
+		{"rerun a missing job", []string{"rerun", "-job", "1"}, exitError, "^$", "404 Not Found"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := ghruns(t, tt.args...)
+			assert.Equal(t, tt.wantCode, code, errOut)
+			assert.Regexp(t, tt.wantOut, out)
+			assert.Contains(t, errOut, tt.wantErr)
+		})
+	}
+}
