@@ -26,4 +26,9 @@
 // The client retries network errors, 5xx answers and rate limits by its
 // RetryPolicy, and sends the token only to the API host: never to a redirect
 // target elsewhere, nor to the host that serves log archives.
+//
+// Beyond the endpoints, RunsService.Wait polls a run until it completes with
+// conditional requests that spend no rate limit while nothing changes, and
+// DownloadLogArchive and OpenLogArchive read a run's log archive as jobs and
+// steps. Package ghactionstest is a fake of the API to test against.
 package ghactions
