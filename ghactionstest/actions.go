@@ -36,23 +36,15 @@ func (s *Server) cancel(r *http.Request) *answer {
 // with the jobs of the last one; a run that has not completed answers 403,
 // and so does one created more than 30 days ago.
 func (s *Server) rerun(r *http.Request) *answer {
-	b, bad := readBody(r)
+	debug, bad := readRerunBody(r)
 	if bad != nil {
 		return bad
 	}
-	debug := b.boolean("enable_debug_logging")
-	if bad := b.invalid(); bad != nil {
-		return bad
-	}
 	return s.withRun(r, func(run *runState) *answer {
-		st := s.state
-		if run.latest().status != ghactions.StatusCompleted {
-			return errorAnswer(http.StatusForbidden, "This workflow is already running")
+		if bad := s.refuseRerun(run, "This workflow is already running", "re-run"); bad != nil {
+			return bad
 		}
-		if st.nowSecond().Sub(run.run.CreatedAt) > rerunWindow {
-			return errorAnswer(http.StatusForbidden, "Unable to re-run this workflow run because it was created over a month ago")
-		}
-		st.newAttempt(run, debug, nil)
+		s.state.newAttempt(run, debug, nil)
 		return emptyObject(http.StatusCreated)
 	})
 }

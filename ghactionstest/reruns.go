@@ -14,16 +14,12 @@ import (
 // days ago, and one with no failed job, which GitHub answers as it answers
 // a run that has no job at all.
 func (s *Server) rerunFailedJobs(r *http.Request) *answer {
-	b, bad := readBody(r)
+	debug, bad := readRerunBody(r)
 	if bad != nil {
 		return bad
 	}
-	debug := b.boolean("enable_debug_logging")
-	if bad := b.invalid(); bad != nil {
-		return bad
-	}
 	return s.withRun(r, func(run *runState) *answer {
-		if bad := s.refuseRerun(run, "This workflow is already running"); bad != nil {
+		if bad := s.refuseRerun(run, "This workflow is already running", "retry"); bad != nil {
 			return bad
 		}
 		jobs := run.latest().jobs
@@ -49,13 +45,8 @@ func (s *Server) rerunFailedJobs(r *http.Request) *answer {
 // answers 403, and so does one created more than 30 days ago. The debugger
 // a re-run may ask for changes nothing in a fake.
 func (s *Server) rerunJob(r *http.Request) *answer {
-	b, bad := readBody(r)
+	debug, bad := readRerunBody(r, "enable_debugger")
 	if bad != nil {
-		return bad
-	}
-	debug := b.boolean("enable_debug_logging")
-	b.boolean("enable_debugger")
-	if bad := b.invalid(); bad != nil {
 		return bad
 	}
 	st := s.state
@@ -65,7 +56,7 @@ func (s *Server) rerunJob(r *http.Request) *answer {
 	if run == nil {
 		return notFound()
 	}
-	if bad := s.refuseRerun(run, "The workflow run containing this job is already running"); bad != nil {
+	if bad := s.refuseRerun(run, "The workflow run containing this job is already running", "retry"); bad != nil {
 		return bad
 	}
 	jobs := run.latest().jobs
@@ -76,17 +67,33 @@ func (s *Server) rerunJob(r *http.Request) *answer {
 	return emptyObject(http.StatusCreated)
 }
 
-// refuseRerun answers GitHub's 403 to a re-run of some jobs of run, or nil
-// when they may re-run: running is the message for a run that has not
-// completed.
-func (s *Server) refuseRerun(run *runState, running string) *answer {
+// refuseRerun answers GitHub's 403 to a re-run of run, or nil when it may
+// re-run: running is the message for a run that has not completed, and verb
+// names the re-run in the message for a run past the 30 days (GitHub says
+// "re-run" for a whole run and "retry" for some of its jobs).
+func (s *Server) refuseRerun(run *runState, running, verb string) *answer {
 	if run.latest().status != ghactions.StatusCompleted {
 		return errorAnswer(http.StatusForbidden, running)
 	}
 	if s.state.nowSecond().Sub(run.run.CreatedAt) > rerunWindow {
-		return errorAnswer(http.StatusForbidden, "Unable to retry this workflow run because it was created over a month ago")
+		return errorAnswer(http.StatusForbidden, "Unable to "+verb+" this workflow run because it was created over a month ago")
 	}
 	return nil
+}
+
+// readRerunBody reads the optional body of a re-run: enable_debug_logging,
+// and the other booleans the endpoint takes, which the fake checks but
+// ignores.
+func readRerunBody(r *http.Request, others ...string) (debug bool, bad *answer) {
+	b, bad := readBody(r)
+	if bad != nil {
+		return false, bad
+	}
+	debug = b.boolean("enable_debug_logging")
+	for _, name := range others {
+		b.boolean(name)
+	}
+	return debug, b.invalid()
 }
 
 // failedJob reports whether "Re-run failed jobs" re-runs j.
