@@ -30,6 +30,7 @@ type Client struct {
 	httpClient *http.Client
 	policy     RetryPolicy
 	logger     *slog.Logger
+	clock      Clock
 	rate       atomic.Pointer[Rate]
 }
 
@@ -43,6 +44,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		userAgent:  "ghactions-go/" + Version,
 		apiVersion: defaultAPIVersion,
 		policy:     DefaultRetryPolicy(),
+		clock:      systemClock{},
 	}
 	for _, opt := range opts {
 		if opt == nil {
@@ -66,6 +68,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		apiVersion: cfg.apiVersion,
 		policy:     cfg.policy,
 		logger:     cfg.logger,
+		clock:      cfg.clock,
 	}
 	c.httpClient = c.newHTTPClient(cfg.httpClient)
 	c.Runs = &RunsService{client: c}

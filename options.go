@@ -19,6 +19,7 @@ type config struct {
 	apiVersion string
 	policy     RetryPolicy
 	logger     *slog.Logger
+	clock      Clock
 }
 
 // TokenSource gives the token for the next request. The client asks for it

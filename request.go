@@ -58,10 +58,10 @@ func noFollow(ctx context.Context) bool {
 // its status. The caller closes its body. The exchange it returns knows the
 // tokens that were sent, to keep them out of error text.
 func (c *Client) do(ctx context.Context, r *request) (*http.Response, *exchange, error) {
-	x := &exchange{client: c, req: r}
 	if ctx == nil {
-		return nil, x, fmt.Errorf("%w: nil context", ErrInvalidArgument)
+		return nil, &exchange{client: c, req: r}, fmt.Errorf("%w: nil context", ErrInvalidArgument)
 	}
+	x := &exchange{client: c, req: r, ctx: ctx}
 	if r.noFollow {
 		ctx = withNoFollow(ctx)
 	}
@@ -144,6 +144,11 @@ func (c *Client) call(ctx context.Context, r *request, v any) (*Response, error)
 // makes sure no token rides along otherwise. It runs before every try.
 func (x *exchange) authorize(req *http.Request) error {
 	c := x.client
+	// A context that ended while the retry loop waited must end the call,
+	// not start another try.
+	if err := req.Context().Err(); err != nil {
+		return err
+	}
 	// The retry loop re-sends a shallow copy of the request; a header map of
 	// its own keeps the earlier try's headers untouched.
 	req.Header = req.Header.Clone()
@@ -197,6 +202,7 @@ func chainHasAuthorization(req *http.Request) bool {
 type exchange struct {
 	client *Client
 	req    *request
+	ctx    context.Context
 	tokens []string // every token sent, to scrub from error text
 	tries  int
 	start  time.Time // of the current try
@@ -288,7 +294,7 @@ func (x *exchange) apiError(hr *http.Response) error {
 			Message:  x.scrubString(fe.Message),
 		})
 	}
-	if rl, ok := classifyRateLimit(hr, eb.Message, time.Now()); ok {
+	if rl, ok := classifyRateLimit(hr, eb.Message, x.client.clock.Now()); ok {
 		e.rateLimited = true
 		return &RateLimitError{APIError: e, Rate: rl.rate, RetryAfter: rl.wait, Secondary: rl.secondary}
 	}

@@ -72,9 +72,13 @@ func (x *exchange) checkRetry(ctx context.Context, hr *http.Response, err error)
 	return true, nil
 }
 
-// backoff is the retry loop's Backoff: checkRetry has already worked it out.
+// backoff is the retry loop's Backoff. checkRetry has already worked out the
+// wait; backoff waits it out on the client's Clock, so that a test clock
+// makes retries instant, and tells the loop to wait no more. A context that
+// ends meanwhile is caught before the next try (authorize).
 func (x *exchange) backoff(_, _ time.Duration, _ int, _ *http.Response) time.Duration {
-	return x.wait
+	_ = x.client.clock.Sleep(x.ctx, x.wait)
+	return 0
 }
 
 // decide says whether a try's outcome is worth another try, why, and after
@@ -91,7 +95,7 @@ func (x *exchange) decide(hr *http.Response, err error) (reason string, wait tim
 	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		return "status " + strconv.Itoa(hr.StatusCode), expBackoff(p.MinBackoff, p.MaxBackoff, x.tries), true
 	case http.StatusForbidden, http.StatusTooManyRequests:
-		rl, ok := classifyRateLimit(hr, parseErrorBody(peekBody(hr)).Message, time.Now())
+		rl, ok := classifyRateLimit(hr, parseErrorBody(peekBody(hr)).Message, x.client.clock.Now())
 		if !ok || rl.wait > p.MaxRateLimitWait {
 			return "", 0, false
 		}

@@ -54,7 +54,7 @@ func (s *RunsService) Wait(ctx context.Context, owner, repo string, runID int64,
 		if run.Status == StatusCompleted {
 			return run, nil
 		}
-		if err := sleep(ctx, jitter(o.Interval)); err != nil {
+		if err := s.client.clock.Sleep(ctx, jitter(o.Interval)); err != nil {
 			return nil, err
 		}
 	}
@@ -109,16 +109,4 @@ func jitter(d time.Duration) time.Duration {
 		return d
 	}
 	return d - spread/2 + rand.N(spread+1)
-}
-
-// sleep waits for d or until ctx ends, whichever comes first.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
