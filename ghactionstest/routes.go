@@ -35,8 +35,17 @@ func (s *Server) apiRoutes() *http.ServeMux {
 	add("POST "+run+"/pending_deployments", "review-pending-deployments-for-a-workflow-run", s.reviewPendingDeployments)
 	add("POST "+run+"/rerun-failed-jobs", "re-run-failed-jobs-from-a-workflow-run", s.rerunFailedJobs)
 	add("POST repos/{owner}/{repo}/actions/jobs/{job}/rerun", "re-run-a-job-from-a-workflow-run", s.rerunJob)
-	mux.Handle("/", endpoint{s: s, doc: docRoot, fn: func(*http.Request) *answer { return notFound() }})
+	mux.Handle("/", noRoute{s})
 	return mux
+}
+
+// noRoute answers a path that is no endpoint: 404, whoever asks, as GitHub
+// routes a request before it looks at who makes it.
+type noRoute struct{ s *Server }
+
+func (n noRoute) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	c := r.Context().Value(callKey{}).(*call)
+	n.s.write(w, notFound(), docRoot, &c.rate)
 }
 
 // storageRoutes serves the log archives, which live outside the API.
