@@ -39,8 +39,10 @@ type listQuery struct {
 }
 
 // parseListQuery reads the list's parameters, answering 422 as GitHub does
-// for a per_page, status, check_suite_id or created it refuses. A page that
-// is not a positive number is page 1, as on GitHub.
+// for a status, check_suite_id or created it refuses. Paging refuses
+// nothing: a per_page above 100 is 100, as GitHub reduces it without an
+// error, and one that is not a positive number is the default, 30, as a
+// page that is not a positive number is page 1.
 func parseListQuery(q url.Values) (listQuery, *answer) {
 	l := listQuery{
 		actor:               q.Get("actor"),
@@ -53,12 +55,8 @@ func parseListQuery(q url.Values) (listQuery, *answer) {
 		perPage:             defaultPerPage,
 		page:                1,
 	}
-	if v := q.Get("per_page"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > maxPerPage {
-			return l, validationFailed("per_page", fmt.Sprintf("per_page must be a number from 1 to %d, not %q", maxPerPage, v))
-		}
-		l.perPage = n
+	if n, err := strconv.Atoi(q.Get("per_page")); err == nil && n > 0 {
+		l.perPage = min(n, maxPerPage)
 	}
 	if n, err := strconv.Atoi(q.Get("page")); err == nil && n > 1 {
 		l.page = n
