@@ -34,7 +34,8 @@ const attemptGap = 10 * time.Minute
 //   - HeadSHA, HeadCommit and DisplayTitle: a made-up commit.
 //   - Repository and HeadRepository: the repository; a HeadRepository
 //     given with a FullName and no ID, such as a fork's "someone/repo", is
-//     completed (and created). PullRequests: none.
+//     completed (and created). A HeadRepository that is not the repository
+//     is a fork, as on GitHub: its Fork is true. PullRequests: none.
 //   - URL, HTMLURL and the other URLs: the server's.
 //
 // A run from a fork's pull request that awaits a maintainer's approval is,
@@ -108,6 +109,11 @@ func (st *state) addRun(owner, name string, in ghactions.WorkflowRun, jobs []Job
 		run.HeadRepository = run.Repository
 	case run.HeadRepository.ID == 0 && run.HeadRepository.FullName != "":
 		run.HeadRepository = st.repoNamed(run.HeadRepository.FullName)
+	}
+	if run.HeadRepository.ID != run.Repository.ID {
+		// A head in another repository comes from a pull request, whose
+		// head lives in a fork of the base.
+		run.HeadRepository.Fork = true
 	}
 	if run.HeadRepositoryID == 0 {
 		run.HeadRepositoryID = run.HeadRepository.ID
