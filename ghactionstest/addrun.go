@@ -35,7 +35,8 @@ const attemptGap = 10 * time.Minute
 //   - Repository and HeadRepository: the repository; a HeadRepository
 //     given with a FullName and no ID, such as a fork's "someone/repo", is
 //     completed (and created). A HeadRepository that is not the repository
-//     is a fork, as on GitHub: its Fork is true. PullRequests: none.
+//     is a fork, as on GitHub: its Fork is true. PullRequests and
+//     ReferencedWorkflows: none.
 //   - URL, HTMLURL and the other URLs: the server's.
 //
 // A run from a fork's pull request that awaits a maintainer's approval is,
@@ -120,6 +121,9 @@ func (st *state) addRun(owner, name string, in ghactions.WorkflowRun, jobs []Job
 	}
 	if run.PullRequests == nil {
 		run.PullRequests = []ghactions.PullRequest{} // GitHub sends [], never null
+	}
+	if run.ReferencedWorkflows == nil {
+		run.ReferencedWorkflows = []ghactions.ReferencedWorkflow{} // GitHub sends [] too
 	}
 	st.fillURLs(&run, repo)
 

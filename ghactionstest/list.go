@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/seed42f0b14b/ghactions"
 	"github.com/seed42f0b14b/ghactions/internal/searchdate"
 )
 
@@ -140,11 +139,11 @@ func (s *Server) listRuns(r *http.Request) *answer {
 	}
 	end := min(start+q.perPage, total)
 	page := struct {
-		TotalCount   int                     `json:"total_count"`
-		WorkflowRuns []ghactions.WorkflowRun `json:"workflow_runs"`
-	}{total, make([]ghactions.WorkflowRun, 0, end-start)}
+		TotalCount   int      `json:"total_count"`
+		WorkflowRuns []apiRun `json:"workflow_runs"`
+	}{total, make([]apiRun, 0, end-start)}
 	for _, run := range runs[start:end] {
-		page.WorkflowRuns = append(page.WorkflowRuns, run.view(run.latest(), q.excludePullRequests))
+		page.WorkflowRuns = append(page.WorkflowRuns, toAPIRun(run.view(run.latest(), q.excludePullRequests)))
 	}
 	a := jsonAnswer(http.StatusOK, page)
 	if link := st.pageLinks(r, repo, workflow, q.page, q.perPage, total); link != "" {
