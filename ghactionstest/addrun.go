@@ -92,6 +92,9 @@ func (st *state) addRun(owner, name string, in ghactions.WorkflowRun, jobs []Job
 	if run.RunStartedAt.IsZero() {
 		run.RunStartedAt = run.CreatedAt.Add(time.Duration(attempts-1) * attemptGap)
 	}
+	if wf.createdAt.IsZero() || run.CreatedAt.Before(wf.createdAt) {
+		wf.createdAt = run.CreatedAt
+	}
 	setString(&run.HeadSHA, fakeSHA(fmt.Sprintf("%s/%s#%d", owner, name, run.ID)))
 	if run.HeadCommit == nil {
 		run.HeadCommit = st.commit(run.HeadSHA, firstNonEmpty(run.DisplayTitle, "Update README.md"), run.Actor, run.CreatedAt)

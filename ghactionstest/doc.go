@@ -13,6 +13,8 @@
 // a fork's pull request waits for approval; a job that deploys to an
 // environment added with Server.AddEnvironment waits for its reviewers or
 // its custom gate, and the reviews let it through or fail it, as on GitHub.
+// A run's workflow_url, check_suite_url and artifacts_url answer too: its
+// workflow (also by file name), its check suite and its artifacts (none).
 // Requests need the server's token: without one, a private repository
 // answers 404, as on GitHub; every answer carries rate-limit headers
 // and GET answers an ETag, so that conditional requests answered 304 spend

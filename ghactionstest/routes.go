@@ -5,14 +5,18 @@ import (
 	"strings"
 )
 
-// apiRoutes maps the API's paths to their endpoints, each with the anchor of
-// its page in GitHub's documentation. Anything else answers 404 as GitHub
-// does, whatever the method: a path with a trailing slash too.
+// apiRoutes maps the API's paths to their endpoints, each with its page in
+// GitHub's documentation: the workflow runs' endpoints, and those of the
+// resources a run links to. Anything else answers 404 as GitHub does,
+// whatever the method: a path with a trailing slash too.
 func (s *Server) apiRoutes() *http.ServeMux {
 	mux := http.NewServeMux()
-	add := func(route, anchor string, fn func(*http.Request) *answer) {
-		method, p, _ := strings.Cut(route, " ")
-		mux.Handle(method+" "+apiPrefix+p, endpoint{s: s, doc: docRuns + "#" + anchor, fn: fn})
+	route := func(pattern, doc string, fn func(*http.Request) *answer) {
+		method, p, _ := strings.Cut(pattern, " ")
+		mux.Handle(method+" "+apiPrefix+p, endpoint{s: s, doc: doc, fn: fn})
+	}
+	add := func(pattern, anchor string, fn func(*http.Request) *answer) {
+		route(pattern, docRuns+"#"+anchor, fn)
 	}
 	const runs = "repos/{owner}/{repo}/actions/runs"
 	const run = runs + "/{run}"
@@ -35,6 +39,10 @@ func (s *Server) apiRoutes() *http.ServeMux {
 	add("POST "+run+"/pending_deployments", "review-pending-deployments-for-a-workflow-run", s.reviewPendingDeployments)
 	add("POST "+run+"/rerun-failed-jobs", "re-run-failed-jobs-from-a-workflow-run", s.rerunFailedJobs)
 	add("POST repos/{owner}/{repo}/actions/jobs/{job}/rerun", "re-run-a-job-from-a-workflow-run", s.rerunJob)
+	// What a run's workflow_url, check_suite_url and artifacts_url lead to.
+	route("GET repos/{owner}/{repo}/actions/workflows/{workflow}", docWorkflows+"#get-a-workflow", s.getWorkflow)
+	route("GET repos/{owner}/{repo}/check-suites/{suite}", docCheckSuites+"#get-a-check-suite", s.getCheckSuite)
+	route("GET "+run+"/artifacts", docArtifacts+"#list-workflow-run-artifacts", s.listArtifacts)
 	mux.Handle("/", noRoute{s})
 	return mux
 }
