@@ -50,6 +50,8 @@ type Server struct {
 	// loopback address, and its root URL, "http://localhost:PORT/".
 	stores      []*httptest.Server
 	storageRoot string
+
+	routes []route // every endpoint's, set by NewServer
 }
 
 // NewServer starts a server with no runs; add them with AddRun or SeedDemo.
