@@ -297,10 +297,15 @@ func validName(s string) bool {
 	return s != "" && s != "." && s != ".." && !strings.ContainsAny(s, "/\\?#% \t\r\n")
 }
 
-// repository builds the API's "minimal-repository" of a repository.
+// repository builds the API's "minimal-repository" of a repository, with
+// the git and SSH URLs that GitHub's example of a run shows.
 func (st *state) repository(id int64, owner, name string) *ghactions.Repository {
 	api := st.apiRoot + "repos/" + owner + "/" + name
+	host := strings.TrimSuffix(strings.TrimPrefix(st.webRoot, "http://"), "/")
+	hostname, _, _ := strings.Cut(host, ":")
 	return &ghactions.Repository{
+		GitURL:           "git://" + host + "/" + owner + "/" + name + ".git",
+		SSHURL:           "git@" + hostname + ":" + owner + "/" + name + ".git",
 		ID:               id,
 		NodeID:           nodeID("R", id),
 		Name:             name,

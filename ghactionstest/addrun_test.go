@@ -2,6 +2,7 @@ package ghactionstest_test
 
 import (
 	"net/http"
+	"net/url"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -47,4 +48,16 @@ func TestForkRunsHaveAForkHeadRepository(t *testing.T) {
 			assert.Equal(t, tt.fork, head["id"] != base["id"], "head_repository_id %v, repository.id %v", head["id"], base["id"])
 		})
 	}
+}
+
+// GitHub's example of a run shows its repository's git and SSH URLs.
+func TestRunRepositoriesHaveTheirGitURLs(t *testing.T) {
+	srv := newServer(t)
+	run := srv.AddRun(owner, repo, ghactions.WorkflowRun{})
+	v := call(t, srv, "GET", runPath(run.ID), "").json(t)
+	u, err := url.Parse(srv.URL())
+	require.NoError(t, err)
+	r := v["repository"].(map[string]any)
+	assert.Equal(t, "git://"+u.Host+"/octo-org/octo-repo.git", r["git_url"])
+	assert.Equal(t, "git@"+u.Hostname()+":octo-org/octo-repo.git", r["ssh_url"])
 }
