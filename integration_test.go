@@ -374,21 +374,35 @@ func TestFakeLogArchiveNamesAsGitHubWritesThem(t *testing.T) {
 	}
 }
 
-// A client that sends its token after the redirect, as net/http does to the
-// same host, is refused by the fake's storage, as by GitHub's.
+// A client that sends its token to every host, as one whose transport sets
+// it on each request does, is refused by the fake's storage, as by GitHub's:
+// the storage is another host than the API, as on GitHub.
 func TestFakeStorageRefusesALeakedToken(t *testing.T) {
 	srv, c := newDemo(t)
 	run := fakeFirst(t, c, ghactions.ListOptions{Conclusion: ghactions.ConclusionSuccess, Workflow: "ci.yml"})
 	req, err := http.NewRequest("GET", srv.URL()+"repos/octo-org/octo-repo/actions/runs/"+strconv.FormatInt(run.ID, 10)+"/logs", nil)
 	require.NoError(t, err)
-	req.Header.Set("Authorization", "Bearer "+srv.Token())
-	naive := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
-	resp, err := naive.Do(req)
+	leaky := &http.Client{Transport: tokenEverywhere{token: srv.Token(), next: &http.Transport{DisableKeepAlives: true}}}
+	resp, err := leaky.Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	assert.Equal(t, http.StatusForbidden, resp.StatusCode)
 	reqs := srv.Requests()
-	assert.Equal(t, "Bearer "+srv.Token(), reqs[len(reqs)-1].Header.Get("Authorization"), "the token went to the storage")
+	last := reqs[len(reqs)-1]
+	assert.True(t, strings.HasPrefix(last.Path, "/storage/"))
+	assert.Equal(t, "Bearer "+srv.Token(), last.Header.Get("Authorization"), "the token went to the storage")
+}
+
+// tokenEverywhere sets a token on every request it sends, whatever the host.
+type tokenEverywhere struct {
+	token string
+	next  http.RoundTripper
+}
+
+func (t tokenEverywhere) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("Authorization", "Bearer "+t.token)
+	return t.next.RoundTrip(r)
 }
 
 func TestFakeDeleteAndDeleteLogs(t *testing.T) {

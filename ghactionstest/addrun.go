@@ -34,7 +34,9 @@ const attemptGap = 10 * time.Minute
 //   - HeadSHA, HeadCommit and DisplayTitle: a made-up commit.
 //   - Repository and HeadRepository: the repository; a HeadRepository
 //     given with a FullName and no ID, such as a fork's "someone/repo", is
-//     completed (and created). PullRequests: none.
+//     completed (and created). A HeadRepository that is not the repository
+//     is a fork, as on GitHub: its Fork is true. PullRequests and
+//     ReferencedWorkflows: none.
 //   - URL, HTMLURL and the other URLs: the server's.
 //
 // A run from a fork's pull request that awaits a maintainer's approval is,
@@ -90,6 +92,9 @@ func (st *state) addRun(owner, name string, in ghactions.WorkflowRun, jobs []Job
 	if run.RunStartedAt.IsZero() {
 		run.RunStartedAt = run.CreatedAt.Add(time.Duration(attempts-1) * attemptGap)
 	}
+	if wf.createdAt.IsZero() || run.CreatedAt.Before(wf.createdAt) {
+		wf.createdAt = run.CreatedAt
+	}
 	setString(&run.HeadSHA, fakeSHA(fmt.Sprintf("%s/%s#%d", owner, name, run.ID)))
 	if run.HeadCommit == nil {
 		run.HeadCommit = st.commit(run.HeadSHA, firstNonEmpty(run.DisplayTitle, "Update README.md"), run.Actor, run.CreatedAt)
@@ -109,11 +114,19 @@ func (st *state) addRun(owner, name string, in ghactions.WorkflowRun, jobs []Job
 	case run.HeadRepository.ID == 0 && run.HeadRepository.FullName != "":
 		run.HeadRepository = st.repoNamed(run.HeadRepository.FullName)
 	}
+	if run.HeadRepository.ID != run.Repository.ID {
+		// A head in another repository comes from a pull request, whose
+		// head lives in a fork of the base.
+		run.HeadRepository.Fork = true
+	}
 	if run.HeadRepositoryID == 0 {
 		run.HeadRepositoryID = run.HeadRepository.ID
 	}
 	if run.PullRequests == nil {
 		run.PullRequests = []ghactions.PullRequest{} // GitHub sends [], never null
+	}
+	if run.ReferencedWorkflows == nil {
+		run.ReferencedWorkflows = []ghactions.ReferencedWorkflow{} // GitHub sends [] too
 	}
 	st.fillURLs(&run, repo)
 
@@ -284,10 +297,15 @@ func validName(s string) bool {
 	return s != "" && s != "." && s != ".." && !strings.ContainsAny(s, "/\\?#% \t\r\n")
 }
 
-// repository builds the API's "minimal-repository" of a repository.
+// repository builds the API's "minimal-repository" of a repository, with
+// the git and SSH URLs that GitHub's example of a run shows.
 func (st *state) repository(id int64, owner, name string) *ghactions.Repository {
 	api := st.apiRoot + "repos/" + owner + "/" + name
+	host := strings.TrimSuffix(strings.TrimPrefix(st.webRoot, "http://"), "/")
+	hostname, _, _ := strings.Cut(host, ":")
 	return &ghactions.Repository{
+		GitURL:           "git://" + host + "/" + owner + "/" + name + ".git",
+		SSHURL:           "git@" + hostname + ":" + owner + "/" + name + ".git",
 		ID:               id,
 		NodeID:           nodeID("R", id),
 		Name:             name,

@@ -62,7 +62,10 @@ type endpoint struct {
 // the request does not count against the rate limit, as on GitHub.
 func (e endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c := r.Context().Value(callKey{}).(*call)
-	a := e.fn(r)
+	a := e.s.admit(r, c.who)
+	if a == nil {
+		a = e.fn(r)
+	}
 	if r.Method == http.MethodGet && a.status == http.StatusOK {
 		tag := etagOf(a.body)
 		w.Header().Set("ETag", tag)

@@ -7,11 +7,16 @@
 // has, paged with GitHub's Link header, fetched per attempt, cancelled,
 // re-run whole, or only their failed jobs, or one job, with the jobs that
 // need them, deleted, and their logs downloaded as a zip laid out as GitHub
-// lays it out, through a signed URL that expires after a minute. A run from
+// lays it out, through a signed URL that expires after a minute, on a
+// storage origin of its own (http://localhost:PORT/), so that a client that
+// follows the redirect drops its token, as on GitHub. A run from
 // a fork's pull request waits for approval; a job that deploys to an
 // environment added with Server.AddEnvironment waits for its reviewers or
 // its custom gate, and the reviews let it through or fail it, as on GitHub.
-// Requests need the server's token; every answer carries rate-limit headers
+// A run's workflow_url, check_suite_url and artifacts_url answer too: its
+// workflow (also by file name), its check suite and its artifacts (none).
+// Requests need the server's token: without one, a private repository
+// answers 404, as on GitHub; every answer carries rate-limit headers
 // and GET answers an ETag, so that conditional requests answered 304 spend
 // nothing.
 //

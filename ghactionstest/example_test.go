@@ -44,7 +44,7 @@ func ExampleServer_Inject() {
 	run := srv.AddRun("octo-org", "octo-repo", ghactions.WorkflowRun{Conclusion: ghactions.ConclusionSuccess})
 	srv.Inject(ghactionstest.Fault{
 		Method: "GET",
-		Path:   "/api/v3/repos/*/*/actions/runs/*",
+		Path:   "repos/*/*/actions/runs/*",
 		Times:  2,
 		Status: http.StatusBadGateway,
 	})

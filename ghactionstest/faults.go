@@ -39,9 +39,12 @@ const (
 // wait. Inject it with Server.Inject.
 type Fault struct {
 	Method string // "GET", "POST"...; "" matches every method
-	// Path is a path.Match pattern matched against the request's path as
-	// received, such as "/api/v3/repos/*/*/actions/runs/*/cancel" or
-	// "/storage/*"; "" matches every path.
+	// Path is a path.Match pattern of the paths it hits, relative to the
+	// API's root, such as "repos/*/*/actions/runs/*/cancel" (with or
+	// without a leading "/"), or from the server's root when it starts
+	// with /api/v3/ or /storage/, such as
+	// "/storage/runs/*/attempts/*/logs.zip" for log archives. A "*" stops
+	// at "/": write one per segment. "" matches every path.
 	Path  string
 	Times int // how many requests it hits; 0 means 1
 
@@ -62,15 +65,76 @@ type Fault struct {
 
 // Inject adds f after the faults already injected; a request is hit by the
 // first one that matches it and has hits left. It panics on a malformed Path
-// pattern.
+// pattern, and on a fault that can never fire: one whose Method and Path
+// match no endpoint of the server, such as a path with a trailing slash, a
+// segment too few or a misspelt one, or a method the path does not take.
 func (s *Server) Inject(f Fault) {
-	if _, err := path.Match(f.Path, ""); err != nil {
+	p := faultPath(f.Path)
+	if _, err := path.Match(p, ""); err != nil {
 		panic(fmt.Sprintf("ghactionstest: fault path %q: %v", f.Path, err))
 	}
+	if !s.mayFire(f.Method, p) {
+		panic(fmt.Sprintf("ghactionstest: Fault{Method: %q, Path: %q} can never fire: no endpoint of the server has that method and a path %q matches", f.Method, f.Path, p))
+	}
+	f.Path = p
 	if f.Times <= 0 {
 		f.Times = 1
 	}
 	s.faults.add(f)
+}
+
+// faultPath is a Fault's Path as matched against the path of a request: from
+// the API's root unless it starts with /api/v3/ or /storage/.
+func faultPath(p string) string {
+	if p == "" {
+		return ""
+	}
+	abs := "/" + strings.TrimPrefix(p, "/")
+	if strings.HasPrefix(abs, apiPrefix) || strings.HasPrefix(abs, storagePrefix) {
+		return abs
+	}
+	return apiPrefix + strings.TrimPrefix(p, "/")
+}
+
+// mayFire reports whether a request to an endpoint of the server may match
+// method and the path pattern p.
+func (s *Server) mayFire(method, p string) bool {
+	for _, rt := range s.routes {
+		if methodMatches(method, rt.method) && (p == "" || mayMatch(p, rt.path)) {
+			return true
+		}
+	}
+	return false
+}
+
+// methodMatches reports whether a fault's method hits an endpoint's: an
+// endpoint that takes GET takes HEAD too.
+func methodMatches(fault, endpoint string) bool {
+	return fault == "" || strings.EqualFold(fault, endpoint) ||
+		strings.EqualFold(fault, http.MethodHead) && endpoint == http.MethodGet
+}
+
+// mayMatch reports whether the pattern p matches some path of the route
+// pattern rp, segment by segment: a wildcard of the route ("{run}") is
+// any segment but the empty one, and the route's other segments are
+// themselves.
+func mayMatch(p, rp string) bool {
+	ps, rs := strings.Split(p, "/"), strings.Split(rp, "/")
+	if len(ps) != len(rs) {
+		return false
+	}
+	for i, seg := range rs {
+		if strings.HasPrefix(seg, "{") {
+			if ps[i] == "" {
+				return false
+			}
+			continue
+		}
+		if ok, _ := path.Match(ps[i], seg); !ok {
+			return false
+		}
+	}
+	return true
 }
 
 type faultList struct {

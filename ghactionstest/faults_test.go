@@ -3,8 +3,10 @@ package ghactionstest_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -127,6 +129,58 @@ func TestFaultOnTheStorage(t *testing.T) {
 func TestInjectPanicsOnABadPattern(t *testing.T) {
 	srv := newServer(t)
 	assert.Panics(t, func() { srv.Inject(ghactionstest.Fault{Path: "/api/v3/[x"}) })
+}
+
+// A fault's path is relative to the API's root, with or without a leading
+// slash, or starts with /api/v3/ or /storage/; each fires.
+func TestFaultPaths(t *testing.T) {
+	tests := []struct{ method, path, target string }{
+		{"GET", "repos/*/*/actions/runs", runs},
+		{"GET", "/repos/*/*/actions/runs", runs},
+		{"GET", "/api/v3/repos/*/*/actions/runs", runs},
+		{"GET", "api/v3/repos/*/*/actions/runs", runs},
+		{"", "repos/octo-org/octo-repo/actions/runs", runs},
+		{"HEAD", "repos/*/*/actions/runs", runs},
+		{"", "repositories/*/actions/runs", "repositories/{id}/actions/runs"},
+		{"", "repos/*/*/actions/workflows/ci.yml", "repos/octo-org/octo-repo/actions/workflows/ci.yml"},
+		{"", "", "nothing/here"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
+			srv := newServer(t)
+			run := srv.AddRun(owner, repo, ghactions.WorkflowRun{})
+			srv.Inject(ghactionstest.Fault{Method: tt.method, Path: tt.path, Status: http.StatusBadGateway})
+			method := tt.method
+			if method == "" {
+				method = "GET"
+			}
+			target := strings.Replace(tt.target, "{id}", strconv.FormatInt(run.Repository.ID, 10), 1)
+			assert.Equal(t, http.StatusBadGateway, call(t, srv, method, target, "").status)
+		})
+	}
+}
+
+// A fault that no request to an endpoint can match would never fire: Inject
+// says so at once rather than let a test pass without its fault.
+func TestInjectPanicsOnAFaultThatCannotFire(t *testing.T) {
+	tests := []struct{ method, path, matched string }{
+		{"", "/api/v3/repos/*/*/actions/runs/", "/api/v3/repos/*/*/actions/runs/"},
+		{"", "repos/*/actions/runs", "/api/v3/repos/*/actions/runs"},
+		{"", "repos/*/*/actions/runs/*/cancle", "/api/v3/repos/*/*/actions/runs/*/cancle"},
+		{"", "/storage/*", "/storage/*"},
+		{"", "*", "/api/v3/*"},
+		{"", "http://127.0.0.1/api/v3/repos/*/*/actions/runs", "/api/v3/http://127.0.0.1/api/v3/repos/*/*/actions/runs"},
+		{"POST", "repos/*/*/actions/runs", "/api/v3/repos/*/*/actions/runs"},
+		{"PUT", "", ""},
+		{"PATCH", "repos/*/*/actions/runs/*", "/api/v3/repos/*/*/actions/runs/*"},
+	}
+	srv := newServer(t)
+	for _, tt := range tests {
+		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
+			want := fmt.Sprintf("ghactionstest: Fault{Method: %q, Path: %q} can never fire: no endpoint of the server has that method and a path %q matches", tt.method, tt.path, tt.matched)
+			assert.PanicsWithValue(t, want, func() { srv.Inject(ghactionstest.Fault{Method: tt.method, Path: tt.path}) })
+		})
+	}
 }
 
 func TestFaultsThroughTheClient(t *testing.T) {

@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/seed42f0b14b/ghactions"
 	"github.com/seed42f0b14b/ghactions/internal/searchdate"
 )
 
@@ -39,8 +38,10 @@ type listQuery struct {
 }
 
 // parseListQuery reads the list's parameters, answering 422 as GitHub does
-// for a per_page, status, check_suite_id or created it refuses. A page that
-// is not a positive number is page 1, as on GitHub.
+// for a status, check_suite_id or created it refuses. Paging refuses
+// nothing: a per_page above 100 is 100, as GitHub reduces it without an
+// error, and one that is not a positive number is the default, 30, as a
+// page that is not a positive number is page 1.
 func parseListQuery(q url.Values) (listQuery, *answer) {
 	l := listQuery{
 		actor:               q.Get("actor"),
@@ -53,12 +54,8 @@ func parseListQuery(q url.Values) (listQuery, *answer) {
 		perPage:             defaultPerPage,
 		page:                1,
 	}
-	if v := q.Get("per_page"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > maxPerPage {
-			return l, validationFailed("per_page", fmt.Sprintf("per_page must be a number from 1 to %d, not %q", maxPerPage, v))
-		}
-		l.perPage = n
+	if n, err := strconv.Atoi(q.Get("per_page")); err == nil && n > 0 {
+		l.perPage = min(n, maxPerPage)
 	}
 	if n, err := strconv.Atoi(q.Get("page")); err == nil && n > 1 {
 		l.page = n
@@ -142,11 +139,11 @@ func (s *Server) listRuns(r *http.Request) *answer {
 	}
 	end := min(start+q.perPage, total)
 	page := struct {
-		TotalCount   int                     `json:"total_count"`
-		WorkflowRuns []ghactions.WorkflowRun `json:"workflow_runs"`
-	}{total, make([]ghactions.WorkflowRun, 0, end-start)}
+		TotalCount   int      `json:"total_count"`
+		WorkflowRuns []apiRun `json:"workflow_runs"`
+	}{total, make([]apiRun, 0, end-start)}
 	for _, run := range runs[start:end] {
-		page.WorkflowRuns = append(page.WorkflowRuns, run.view(run.latest(), q.excludePullRequests))
+		page.WorkflowRuns = append(page.WorkflowRuns, toAPIRun(run.view(run.latest(), q.excludePullRequests)))
 	}
 	a := jsonAnswer(http.StatusOK, page)
 	if link := st.pageLinks(r, repo, workflow, q.page, q.perPage, total); link != "" {

@@ -123,9 +123,6 @@ func TestListExcludePullRequests(t *testing.T) {
 func TestListRefusesBadParameters(t *testing.T) {
 	srv, _ := listFixture(t)
 	tests := []struct{ query, field string }{
-		{"per_page=0", "per_page"},
-		{"per_page=101", "per_page"},
-		{"per_page=ten", "per_page"},
 		{"status=startup_failure", "status"},
 		{"status=done", "status"},
 		{"check_suite_id=abc", "check_suite_id"},
@@ -211,6 +208,38 @@ func TestListDefaultPageSize(t *testing.T) {
 	assert.Equal(t, 35, p.TotalCount)
 	assert.Equal(t, ids[:30], idsOf(p))
 	assert.Contains(t, r.header.Get("Link"), `/actions/runs?page=2>; rel="next"`)
+}
+
+// GitHub refuses no per_page: it serves at most 100 runs a page, and the
+// default, 30, for one that is not a positive number. The links keep the
+// per_page asked for, and count the pages by the size served.
+func TestListPageSize(t *testing.T) {
+	srv := newServer(t)
+	addRuns(srv, 150, "main")
+	tests := []struct {
+		perPage string
+		n       int
+		last    int
+	}{
+		{"", 30, 5},
+		{"1", 1, 150},
+		{"100", 100, 2},
+		{"101", 100, 2},
+		{"500", 100, 2},
+		{"0", 30, 5},
+		{"-5", 30, 5},
+		{"ten", 30, 5},
+		{"1.5", 30, 5},
+	}
+	for _, tt := range tests {
+		t.Run("per_page="+tt.perPage, func(t *testing.T) {
+			target := runs + "?per_page=" + url.QueryEscape(tt.perPage)
+			p, r := listPage(t, srv, target)
+			assert.Equal(t, 150, p.TotalCount)
+			assert.Len(t, p.WorkflowRuns, tt.n)
+			assert.Contains(t, r.header.Get("Link"), fmt.Sprintf(`?per_page=%s&page=%d>; rel="last"`, url.QueryEscape(tt.perPage), tt.last))
+		})
+	}
 }
 
 func TestListCapsFilteredSearches(t *testing.T) {

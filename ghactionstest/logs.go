@@ -54,9 +54,9 @@ func (s *Server) deleteLogs(r *http.Request) *answer {
 	})
 }
 
-// signedArchiveURL is the URL of an attempt's archive, signed with an HMAC of
-// its path and its expiry, a minute from now, as GitHub signs the URLs of its
-// log storage.
+// signedArchiveURL is the URL of an attempt's archive on the storage's
+// origin, signed with an HMAC of its path and its expiry, a minute from now,
+// as GitHub signs the URLs of its log storage.
 func (s *Server) signedArchiveURL(runID int64, attempt int) string {
 	p := fmt.Sprintf("%sruns/%d/attempts/%d/logs.zip", storagePrefix, runID, attempt)
 	expires := s.now().UTC().Add(logURLLifetime).Format(time.RFC3339)
@@ -65,7 +65,7 @@ func (s *Server) signedArchiveURL(runID int64, attempt int) string {
 		"urlSigningMethod": {"HMACV1"},
 		"urlSignature":     {s.sign(p, expires)},
 	}
-	return s.state.webRoot + strings.TrimPrefix(p, "/") + "?" + q.Encode()
+	return s.storageRoot + strings.TrimPrefix(p, "/") + "?" + q.Encode()
 }
 
 func (s *Server) sign(path, expires string) string {

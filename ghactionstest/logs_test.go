@@ -64,7 +64,7 @@ func TestLogsRedirectToASignedURL(t *testing.T) {
 	u, err := url.Parse(loc)
 	require.NoError(t, err)
 	api, _ := url.Parse(srv.URL())
-	assert.Equal(t, api.Host, u.Host)
+	assert.NotEqual(t, api.Hostname(), u.Hostname(), "the storage is another host, as on GitHub")
 	assert.Equal(t, "/storage/runs/"+strconv.FormatInt(run.ID, 10)+"/attempts/1/logs.zip", u.Path)
 	assert.Equal(t, t0.Add(time.Minute).Format(time.RFC3339), u.Query().Get("urlExpires"))
 	assert.Equal(t, "HMACV1", u.Query().Get("urlSigningMethod"))
@@ -102,7 +102,8 @@ func TestArchiveRefusals(t *testing.T) {
 		{"tampered signature", tampered, "", "AuthenticationFailed", http.StatusForbidden},
 		{"signature of another path", otherAttempt, "", "AuthenticationFailed", http.StatusForbidden},
 		{"expiry moved", later, "", "AuthenticationFailed", http.StatusForbidden},
-		{"unknown path", strings.TrimSuffix(srv.URL(), "api/v3/") + "storage/elsewhere", "", "ResourceNotFound", http.StatusNotFound},
+		{"unknown path", storageRoot(t, loc) + "storage/elsewhere", "", "ResourceNotFound", http.StatusNotFound},
+		{"the API's path", storageRoot(t, loc) + "api/v3/" + runs, "", "ResourceNotFound", http.StatusNotFound},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

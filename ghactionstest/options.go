@@ -32,8 +32,11 @@ func WithToken(token string) Option {
 
 // WithPublic makes the server's repositories public: requests without a
 // token may read them (with the anonymous rate limit), though changing them
-// still takes the token. By default every repository is private and a
-// request without the token answers 401.
+// still takes the token: without it, a change answers 401 "Requires
+// authentication". By default every repository is private and a request
+// without a token answers 404, as GitHub answers so as not to tell that a
+// private repository exists. A wrong token answers 401 "Bad credentials"
+// either way.
 func WithPublic() Option {
 	return func(c *config) { c.public = true }
 }

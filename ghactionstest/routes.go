@@ -5,14 +5,24 @@ import (
 	"strings"
 )
 
-// apiRoutes maps the API's paths to their endpoints, each with the anchor of
-// its page in GitHub's documentation. Anything else answers 404 as GitHub
-// does, whatever the method: a path with a trailing slash too.
+// apiRoutes maps the API's paths to their endpoints, each with its page in
+// GitHub's documentation: the workflow runs' endpoints, and those of the
+// resources a run links to. Anything else answers 404 as GitHub does,
+// whatever the method: a path with a trailing slash too.
 func (s *Server) apiRoutes() *http.ServeMux {
 	mux := http.NewServeMux()
-	add := func(route, anchor string, fn func(*http.Request) *answer) {
-		method, p, _ := strings.Cut(route, " ")
-		mux.Handle(method+" "+apiPrefix+p, endpoint{s: s, doc: docRuns + "#" + anchor, fn: fn})
+	handle := func(pattern, doc string, fn func(*http.Request) *answer) {
+		method, p, _ := strings.Cut(pattern, " ")
+		mux.Handle(method+" "+apiPrefix+p, endpoint{s: s, doc: doc, fn: fn})
+		s.routes = append(s.routes, route{method, apiPrefix + p})
+		if rest, ok := strings.CutPrefix(p, "repos/{owner}/{repo}/"); ok {
+			// The same endpoint under the repository's ID, where Link
+			// headers lead.
+			s.routes = append(s.routes, route{method, apiPrefix + "repositories/{id}/" + rest})
+		}
+	}
+	add := func(pattern, anchor string, fn func(*http.Request) *answer) {
+		handle(pattern, docRuns+"#"+anchor, fn)
 	}
 	const runs = "repos/{owner}/{repo}/actions/runs"
 	const run = runs + "/{run}"
@@ -35,14 +45,34 @@ func (s *Server) apiRoutes() *http.ServeMux {
 	add("POST "+run+"/pending_deployments", "review-pending-deployments-for-a-workflow-run", s.reviewPendingDeployments)
 	add("POST "+run+"/rerun-failed-jobs", "re-run-failed-jobs-from-a-workflow-run", s.rerunFailedJobs)
 	add("POST repos/{owner}/{repo}/actions/jobs/{job}/rerun", "re-run-a-job-from-a-workflow-run", s.rerunJob)
-	mux.Handle("/", endpoint{s: s, doc: docRoot, fn: func(*http.Request) *answer { return notFound() }})
+	// What a run's workflow_url, check_suite_url and artifacts_url lead to.
+	handle("GET repos/{owner}/{repo}/actions/workflows/{workflow}", docWorkflows+"#get-a-workflow", s.getWorkflow)
+	handle("GET repos/{owner}/{repo}/check-suites/{suite}", docCheckSuites+"#get-a-check-suite", s.getCheckSuite)
+	handle("GET "+run+"/artifacts", docArtifacts+"#list-workflow-run-artifacts", s.listArtifacts)
+	mux.Handle("/", noRoute{s})
 	return mux
+}
+
+// route is an endpoint's method and path pattern, such as "GET" and
+// "/api/v3/repos/{owner}/{repo}/actions/runs", for Inject to tell a fault
+// that can fire from one that cannot.
+type route struct{ method, path string }
+
+// noRoute answers a path that is no endpoint: 404, whoever asks, as GitHub
+// routes a request before it looks at who makes it.
+type noRoute struct{ s *Server }
+
+func (n noRoute) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	c := r.Context().Value(callKey{}).(*call)
+	n.s.write(w, notFound(), docRoot, &c.rate)
 }
 
 // storageRoutes serves the log archives, which live outside the API.
 func (s *Server) storageRoutes() *http.ServeMux {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET "+storagePrefix+"runs/{run}/attempts/{attempt}/logs.zip", s.serveArchive)
+	const archive = storagePrefix + "runs/{run}/attempts/{attempt}/logs.zip"
+	mux.HandleFunc("GET "+archive, s.serveArchive)
+	s.routes = append(s.routes, route{http.MethodGet, archive})
 	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) {
 		storageError(w, http.StatusNotFound, "ResourceNotFound", "The specified resource does not exist.")
 	})

@@ -8,14 +8,14 @@ import (
 // getRun answers GET .../runs/{run}: the run at its latest attempt.
 func (s *Server) getRun(r *http.Request) *answer {
 	return s.withRun(r, func(run *runState) *answer {
-		return jsonAnswer(http.StatusOK, run.view(run.latest(), excludePullRequests(r)))
+		return jsonAnswer(http.StatusOK, toAPIRun(run.view(run.latest(), excludePullRequests(r))))
 	})
 }
 
 // getAttempt answers GET .../runs/{run}/attempts/{attempt}.
 func (s *Server) getAttempt(r *http.Request) *answer {
 	return s.withAttempt(r, func(run *runState, a *attemptState) *answer {
-		return jsonAnswer(http.StatusOK, run.view(a, excludePullRequests(r)))
+		return jsonAnswer(http.StatusOK, toAPIRun(run.view(a, excludePullRequests(r))))
 	})
 }
 

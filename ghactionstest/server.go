@@ -45,6 +45,13 @@ type Server struct {
 
 	done      chan struct{} // closed by Close, to cut injected latencies short
 	closeOnce sync.Once
+
+	// The log storage, on an origin of its own: its servers, one per
+	// loopback address, and its root URL, "http://localhost:PORT/".
+	stores      []*httptest.Server
+	storageRoot string
+
+	routes []route // every endpoint's, set by NewServer
 }
 
 // NewServer starts a server with no runs; add them with AddRun or SeedDemo.
@@ -69,6 +76,7 @@ func NewServer(opts ...Option) *Server {
 	s.state = newState(root+strings.TrimPrefix(apiPrefix, "/"), root, cfg.now, !cfg.public)
 	s.api = s.apiRoutes()
 	s.storage = s.storageRoutes()
+	s.stores, s.storageRoot = startStorage(http.HandlerFunc(s.serve))
 	s.ts.Start()
 	return s
 }
@@ -79,6 +87,9 @@ func NewServer(opts ...Option) *Server {
 func (s *Server) Close() {
 	s.closeOnce.Do(func() { close(s.done) })
 	s.ts.Close()
+	for _, ts := range s.stores {
+		ts.Close()
+	}
 }
 
 // URL is the base URL of the API, "http://127.0.0.1:PORT/api/v3/", as
@@ -106,7 +117,7 @@ func (s *Server) Client(opts ...ghactions.Option) (*ghactions.Client, error) {
 
 // serve is the entry of every request: it records the request, shows it to
 // the OnRequest function, applies a fault that matches it, then hands it to
-// the storage or the API.
+// the storage or the API, by the origin it came to.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxRequestBody))
 	r.Body = io.NopCloser(bytes.NewReader(body))
@@ -121,7 +132,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if f, ok := s.faults.take(r); ok && !s.applyFault(w, r, f) {
 		return
 	}
-	if strings.HasPrefix(r.URL.Path, storagePrefix) {
+	if r.Context().Value(storageKey{}) != nil {
 		s.storage.ServeHTTP(w, r)
 		return
 	}

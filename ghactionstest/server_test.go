@@ -51,22 +51,29 @@ func TestClientTalksToTheServer(t *testing.T) {
 }
 
 func TestAuthentication(t *testing.T) {
+	const cancelDoc = "https://docs.github.com/rest/actions/workflow-runs#cancel-a-workflow-run"
+	badCredentials := `{"message":"Bad credentials","documentation_url":"https://docs.github.com/rest","status":"401"}`
 	tests := []struct {
-		name    string
-		public  bool
-		method  string
-		auth    string
-		status  int
-		message string
+		name   string
+		public bool
+		method string
+		auth   string
+		status int
+		body   string // the whole error body, when there is one
 	}{
 		{"bearer token", false, "GET", "Bearer " + token, http.StatusOK, ""},
 		{"token scheme", false, "GET", "token " + token, http.StatusOK, ""},
-		{"no token", false, "GET", "", http.StatusUnauthorized, "Requires authentication"},
-		{"wrong token", false, "GET", "Bearer ghp_wrong", http.StatusUnauthorized, "Bad credentials"},
-		{"other scheme", false, "GET", "Basic " + token, http.StatusUnauthorized, "Bad credentials"},
+		{"private read without token", false, "GET", "", http.StatusNotFound,
+			`{"message":"Not Found","documentation_url":"https://docs.github.com/rest/actions/workflow-runs#get-a-workflow-run","status":"404"}`},
+		{"private write without token", false, "POST", "", http.StatusNotFound,
+			`{"message":"Not Found","documentation_url":"` + cancelDoc + `","status":"404"}`},
+		{"wrong token", false, "GET", "Bearer ghp_wrong", http.StatusUnauthorized, badCredentials},
+		{"wrong token on a write", false, "POST", "Bearer ghp_wrong", http.StatusUnauthorized, badCredentials},
+		{"other scheme", false, "GET", "Basic " + token, http.StatusUnauthorized, badCredentials},
 		{"public read without token", true, "GET", "", http.StatusOK, ""},
-		{"public write without token", true, "POST", "", http.StatusUnauthorized, "Requires authentication"},
-		{"public read with a wrong token", true, "GET", "Bearer ghp_wrong", http.StatusUnauthorized, "Bad credentials"},
+		{"public write without token", true, "POST", "", http.StatusUnauthorized,
+			`{"message":"Requires authentication","documentation_url":"` + cancelDoc + `","status":"401"}`},
+		{"public read with a wrong token", true, "GET", "Bearer ghp_wrong", http.StatusUnauthorized, badCredentials},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -81,13 +88,40 @@ func TestAuthentication(t *testing.T) {
 				path += "/cancel"
 			}
 			r := call(t, srv, tt.method, path, "", "Authorization", tt.auth)
-			if tt.message != "" {
-				requireError(t, r, tt.status, tt.message)
+			require.Equal(t, tt.status, r.status, "body: %s", r.body)
+			if tt.body != "" {
+				assert.JSONEq(t, tt.body, string(r.body))
 			}
-			require.Equal(t, tt.status, r.status)
 			// Refused or not, the answer tells the rate limit.
 			assert.NotEmpty(t, r.header.Get("X-RateLimit-Limit"))
 		})
+	}
+}
+
+// Without a token, a private repository is not there, whatever the path;
+// a path that is no endpoint is not there either, even on a public server.
+func TestWithoutATokenNothingPrivateIsThere(t *testing.T) {
+	for _, public := range []bool{false, true} {
+		var opts []ghactionstest.Option
+		if public {
+			opts = append(opts, ghactionstest.WithPublic())
+		}
+		srv := newServer(t, opts...)
+		srv.SeedDemo()
+		for i, tt := range []struct{ method, path string }{
+			{"GET", runs},
+			{"POST", "nothing/here"},
+			{"DELETE", runs + "/"},
+		} {
+			r := call(t, srv, tt.method, tt.path, "", "Authorization", "")
+			if public && tt.path == runs {
+				assert.Equal(t, http.StatusOK, r.status)
+			} else {
+				requireError(t, r, http.StatusNotFound, "Not Found")
+			}
+			limit, _, used, _ := rateOf(r)
+			assert.Equal(t, []int{60, i + 1}, []int{limit, used}, "an anonymous request counts against the anonymous limit")
+		}
 	}
 }
 

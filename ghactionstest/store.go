@@ -79,6 +79,8 @@ type workflowState struct {
 	name       string
 	path       string // ".github/workflows/ci.yml"
 	lastNumber int    // of its runs, which GitHub numbers per workflow
+
+	createdAt time.Time // when its oldest run was created
 }
 
 // runState is a workflow run: the fields its attempts share, the attempts,
@@ -199,6 +201,21 @@ func (r *repoState) workflow(idOrFile string) *workflowState {
 	for _, wf := range r.workflows {
 		if err == nil && wf.id == id || err != nil && path.Base(wf.path) == idOrFile {
 			return wf
+		}
+	}
+	return nil
+}
+
+// checkSuite finds the run of a check suite by the text of its ID: GitHub
+// Actions runs each workflow run in a check suite of its own.
+func (r *repoState) checkSuite(idText string) *runState {
+	id, err := strconv.ParseInt(idText, 10, 64)
+	if err != nil {
+		return nil
+	}
+	for _, run := range r.runs {
+		if run.run.CheckSuiteID == id {
+			return run
 		}
 	}
 	return nil
