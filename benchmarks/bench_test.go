@@ -17,9 +17,13 @@
 //     answers from memory: building the request, the client's pipeline,
 //     reading the headers (Link, rate limit) and decoding the body, with no
 //     network. lib=go-github-unmarshal is encoding/json.Unmarshal into
-//     go-github's types alone, without its client; lib=json.Valid is
-//     encoding/json's json.Valid on the same bytes, the cost of merely
-//     reading the JSON once, which no decoder beats by much.
+//     go-github's types alone, without its client. lib=json.Valid and
+//     lib=jsontext.IsValid are the scan limits: the cost of merely reading
+//     the bytes once, with no value decoded, with the scanner of
+//     encoding/json (go-github's decoder) and with the cheapest scan of
+//     github.com/go-json-experiment/json/jsontext (ghactions' decoder; no
+//     check for duplicate names or invalid UTF-8). A decoder does not get
+//     much below its own scanner's figure.
 //   - ListPageLoopback: the same calls against an httptest server on
 //     loopback, each library with its default transport: DecodePage plus a
 //     real HTTP/1.1 exchange.
@@ -35,6 +39,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/google/go-github/v84/github"
 )
 
@@ -56,13 +61,24 @@ func BenchmarkDecodePage(b *testing.B) {
 		}
 	})
 	b.Run("lib=json.Valid", func(b *testing.B) {
-		b.SetBytes(int64(len(page)))
-		for b.Loop() {
-			if !json.Valid(page) {
-				b.Fatal("the page is not valid JSON")
-			}
-		}
+		benchScan(b, page, json.Valid)
 	})
+	b.Run("lib=jsontext.IsValid", func(b *testing.B) {
+		benchScan(b, page, func(p []byte) bool {
+			return jsontext.Value(p).IsValid(jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+		})
+	})
+}
+
+// benchScan reads the page with a validator: no value is decoded.
+func benchScan(b *testing.B, page []byte, valid func([]byte) bool) {
+	b.Helper()
+	b.SetBytes(int64(len(page)))
+	for b.Loop() {
+		if !valid(page) {
+			b.Fatal("the page is not valid JSON")
+		}
+	}
 }
 
 func BenchmarkListPageLoopback(b *testing.B) {
