@@ -4,8 +4,8 @@
 // so that every figure is measured next to the one it is compared with. It is
 // a module of its own so that go-github stays out of ghactions' go.mod.
 //
-// Run everything, six times, and compare the libraries side by side
-// (go-github is the base column):
+// Run everything six times and print a table for each unit, a column for
+// each library (sub-benchmark lib=...), go-github as the base:
 //
 //	cd benchmarks && go test -bench . -benchmem -count 6 | go run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da -col /lib -
 //
@@ -16,17 +16,19 @@
 //     Actions.ListRepositoryWorkflowRuns) over an http.RoundTripper that
 //     answers from memory: building the request, the client's pipeline,
 //     reading the headers (Link, rate limit) and decoding the body, with no
-//     network. lib=go-github-unmarshal is encoding/json.Unmarshal into
-//     go-github's types alone, without its client. lib=json.Valid and
-//     lib=jsontext.IsValid are the scan limits: the cost of merely reading
-//     the bytes once, with no value decoded, with the scanner of
-//     encoding/json (go-github's decoder) and with the cheapest scan of
-//     github.com/go-json-experiment/json/jsontext (ghactions' decoder; no
-//     check for duplicate names or invalid UTF-8). A decoder does not get
-//     much below its own scanner's figure.
-//   - ListPageLoopback: the same calls against an httptest server on
-//     loopback, each library with its default transport: DecodePage plus a
-//     real HTTP/1.1 exchange.
+//     network.
+//   - UnmarshalPage (go-github only): encoding/json.Unmarshal into
+//     go-github's types, without its client: how much of DecodePage is the
+//     decoding itself.
+//   - ScanPage: the scan limit of each library's decoder, the cost of merely
+//     reading the bytes once with no value decoded. For go-github it is
+//     encoding/json's json.Valid; for ghactions it is the cheapest scan of
+//     github.com/go-json-experiment/json/jsontext (no check for duplicate
+//     names or invalid UTF-8). A decoder does not get much below its own
+//     scanner.
+//   - ListPageLoopback: the calls of DecodePage against an httptest server
+//     on loopback, each library with its default transport: a real HTTP/1.1
+//     exchange on top.
 //   - RetainedPerRun: the live heap that the runs of one page keep when the
 //     caller keeps the page, divided by the number of runs (B/run); see
 //     retained_test.go for what it counts.
@@ -51,7 +53,11 @@ func BenchmarkDecodePage(b *testing.B) {
 			benchList(b, lib.open(b, hc, apiURL), len(page))
 		})
 	}
-	b.Run("lib=go-github-unmarshal", func(b *testing.B) {
+}
+
+func BenchmarkUnmarshalPage(b *testing.B) {
+	page := runsPage(b, perPage)
+	b.Run("lib=go-github", func(b *testing.B) {
 		b.SetBytes(int64(len(page)))
 		for b.Loop() {
 			var p github.WorkflowRuns
@@ -60,24 +66,28 @@ func BenchmarkDecodePage(b *testing.B) {
 			}
 		}
 	})
-	b.Run("lib=json.Valid", func(b *testing.B) {
-		benchScan(b, page, json.Valid)
-	})
-	b.Run("lib=jsontext.IsValid", func(b *testing.B) {
-		benchScan(b, page, func(p []byte) bool {
-			return jsontext.Value(p).IsValid(jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
-		})
-	})
 }
 
-// benchScan reads the page with a validator: no value is decoded.
-func benchScan(b *testing.B, page []byte, valid func([]byte) bool) {
-	b.Helper()
-	b.SetBytes(int64(len(page)))
-	for b.Loop() {
-		if !valid(page) {
-			b.Fatal("the page is not valid JSON")
-		}
+func BenchmarkScanPage(b *testing.B) {
+	page := runsPage(b, perPage)
+	scanners := []struct {
+		lib   string
+		valid func([]byte) bool
+	}{
+		{"go-github", json.Valid},
+		{"ghactions", func(p []byte) bool {
+			return jsontext.Value(p).IsValid(jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+		}},
+	}
+	for _, s := range scanners {
+		b.Run("lib="+s.lib, func(b *testing.B) {
+			b.SetBytes(int64(len(page)))
+			for b.Loop() {
+				if !s.valid(page) {
+					b.Fatal("the page is not valid JSON")
+				}
+			}
+		})
 	}
 }
 
