@@ -60,7 +60,9 @@ var demoEnvironments = []Environment{
 // re-run once or twice, pull requests, and jobs on Linux, macOS and Windows
 // with step logs, some failing, some needing others. Job names include "/",
 // ":" and one longer than GitHub keeps in archive paths. Its times follow
-// the server's clock. Calling it again adds another such history.
+// the server's clock; the rest (IDs, commits, titles, jobs, logs) is the
+// same on every server. Calling it again adds another such history, with
+// other commits.
 //
 // Some runs are there for the reviews and re-runs of the API:
 //
@@ -84,21 +86,25 @@ func (s *Server) SeedDemo() {
 	for _, e := range demoEnvironments {
 		st.addEnvironment(repo, e)
 	}
+	history := len(repo.runs) // tells the commits of another history from this one's
 	runs := demoRuns()
 	// Oldest first, so that IDs and run numbers grow with time, as GitHub's.
 	slices.SortStableFunc(runs, func(a, b demoRun) int { return cmp.Compare(b.age, a.age) })
 	for _, d := range runs {
-		st.addDemoRun(d)
+		st.addDemoRun(d, history)
 	}
 }
 
-func (st *state) addDemoRun(d demoRun) {
+// addDemoRun adds a run of the demo's history. Only its times follow the
+// clock: its commit is made from what it is, so that the demo shows the same
+// commits on every start.
+func (st *state) addDemoRun(d demoRun, history int) {
 	created := st.nowSecond().Add(-d.age)
 	run := ghactions.WorkflowRun{
 		Name:         demoWorkflows[d.workflow],
 		Path:         ".github/workflows/" + d.workflow,
 		HeadBranch:   d.branch,
-		HeadSHA:      fakeSHA(fmt.Sprintf("demo %s %s %s", d.workflow, d.branch, created)),
+		HeadSHA:      fakeSHA(fmt.Sprintf("demo %d %s %s %s", history, d.workflow, d.branch, d.age)),
 		Event:        d.event,
 		Actor:        &ghactions.User{Login: d.actor},
 		DisplayTitle: d.title,

@@ -2,8 +2,11 @@ package ghactionstest_test
 
 import (
 	"net/http"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -87,6 +90,8 @@ func TestSeedDemo(t *testing.T) {
 	srv.SeedDemo()
 	again, _ := listPage(t, srv, runs+"?per_page=1")
 	assert.Equal(t, 2*p.TotalCount, again.TotalCount)
+	assert.Equal(t, p.WorkflowRuns[0].DisplayTitle, again.WorkflowRuns[0].DisplayTitle)
+	assert.NotEqual(t, p.WorkflowRuns[0].HeadSHA, again.WorkflowRuns[0].HeadSHA, "another history, other commits")
 }
 
 // The demo has a run to approve, a deployment to review with a history, and
@@ -127,4 +132,48 @@ func TestSeedDemoHasRunsToReviewAndRerun(t *testing.T) {
 	assert.Equal(t, http.StatusCreated, call(t, srv, "POST", runPath(cancelled.ID)+"/rerun-failed-jobs", "").status)
 	srv.CompleteRun(ghactionstest.DemoOwner, ghactionstest.DemoRepo, cancelled.ID, ghactions.ConclusionSuccess)
 	assert.Equal(t, []string{"test (ubuntu-latest)", "test (macos-latest)", "test (windows-latest)"}, jobsInArchive(t, srv, runPath(cancelled.ID)+"/attempts/2"))
+}
+
+// The demo is the same on every server, whenever it starts: only its times,
+// which follow the clock, and the server's address differ.
+func TestSeedDemoIsTheSameOnEveryStart(t *testing.T) {
+	snapshot := func(start time.Time) string {
+		srv := newServer(t, ghactionstest.WithSharedClock(ghactionstest.NewClock(start)))
+		srv.SeedDemo()
+		p, list := listPage(t, srv, runs+"?per_page=100")
+		out := []string{string(list.body)}
+		for _, run := range p.WorkflowRuns {
+			for _, suffix := range []string{"/timing", "/approvals", "/pending_deployments"} {
+				out = append(out, string(call(t, srv, "GET", runPath(run.ID)+suffix, "").body))
+			}
+			if run.Status != ghactions.StatusCompleted {
+				continue
+			}
+			names, files := unzip(t, download(t, srv, logsURL(t, srv, runPath(run.ID))).body)
+			for _, name := range names {
+				out = append(out, name, files[name])
+			}
+		}
+		return normalise(strings.Join(out, "\n"), srv.URL(), start)
+	}
+	first := snapshot(t0)
+	assert.Equal(t, first, snapshot(t0.Add(37*time.Hour+13*time.Second)))
+	assert.Contains(t, first, `"head_sha":"`)
+}
+
+// stamp is a time as the API and the runner's logs write it.
+var stamp = regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z`)
+
+// normalise replaces the server's address in text, and every time by how far
+// it is from start.
+func normalise(text, apiURL string, start time.Time) string {
+	u, _ := url.Parse(apiURL)
+	text = strings.ReplaceAll(text, u.Host, "HOST")
+	return stamp.ReplaceAllStringFunc(text, func(s string) string {
+		at, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			return s
+		}
+		return "start" + at.Sub(start).String()
+	})
 }
