@@ -93,6 +93,7 @@ func (s *Server) SeedDemo() {
 	for _, d := range runs {
 		st.addDemoRun(d, history)
 	}
+	st.advance() // in live mode, the runs move on from now
 }
 
 // addDemoRun adds a run of the demo's history. Only its times follow the

@@ -15,6 +15,7 @@ type config struct {
 	rateLimit int
 	now       func() time.Time
 	clock     ghactions.Clock // given to the clients of Server.Client; nil gives none
+	live      time.Duration   // a step's time in live mode; 0 is off
 }
 
 // GitHub's hourly limits for a personal access token and for anonymous

@@ -70,6 +70,7 @@ func NewServer(opts ...Option) *Server {
 	s.ts = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
 	root := "http://" + s.ts.Listener.Addr().String() + "/"
 	s.state = newState(root+strings.TrimPrefix(apiPrefix, "/"), root, cfg.now, !cfg.public)
+	s.state.live = cfg.live
 	s.api = s.apiRoutes()
 	s.storage = s.storageRoutes()
 	s.ts.Start()

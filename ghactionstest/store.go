@@ -22,6 +22,8 @@ type state struct {
 	now     func() time.Time
 	private bool // whether new repositories are private
 
+	live time.Duration // a step's time in live mode (WithLive); 0 when runs do not move on their own
+
 	last      lastIDs
 	repos     map[string]*repoState // by lower-case "owner/name": GitHub's names are case-insensitive
 	reposByID map[int64]*repoState
@@ -104,6 +106,7 @@ type attemptState struct {
 	logsDeleted     bool
 	jobs            []*Job
 	gates           map[int64]*gate // by environment ID: what its deployments have passed
+	live            liveAttempt     // live mode's record (live.go)
 }
 
 // nowSecond is the state's clock at GitHub's precision: timestamps in the API are
