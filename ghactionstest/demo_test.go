@@ -177,3 +177,36 @@ func normalise(text, apiURL string, start time.Time) string {
 		return "start" + at.Sub(start).String()
 	})
 }
+
+// On a live server, the demo's runs under way complete by themselves; those
+// that wait for people wait.
+func TestSeedDemoLive(t *testing.T) {
+	srv, clock := liveServer(t, ghactionstest.WithLive(time.Second))
+	srv.SeedDemo()
+	inProgress := demoRunWith(t, srv, "status=in_progress")
+	clock.Advance(8 * time.Second)
+	assert.Equal(t, ghactions.StatusInProgress, getRun(t, srv, runPath(inProgress.ID)).Status)
+	clock.Advance(time.Second)
+	got := getRun(t, srv, runPath(inProgress.ID))
+	assert.Equal(t, ghactions.StatusCompleted, got.Status)
+	assert.Equal(t, ghactions.ConclusionSuccess, got.Conclusion)
+	assert.Equal(t, t0.Add(9*time.Second), got.UpdatedAt)
+	assert.Equal(t, []string{"lint", "build", "test (ubuntu-latest)", "test (macos-latest)", "test (windows-latest)"}, jobsInArchive(t, srv, runPath(inProgress.ID)))
+
+	clock.Advance(time.Hour)
+	p, _ := listPage(t, srv, runs+"?per_page=100")
+	statuses := map[ghactions.Status]int{}
+	for _, run := range p.WorkflowRuns {
+		statuses[run.Status]++
+	}
+	assert.Equal(t, map[ghactions.Status]int{ghactions.StatusCompleted: 45, ghactions.StatusWaiting: 1}, statuses)
+	assert.Equal(t, ghactions.ConclusionActionRequired, demoRunWith(t, srv, "actor=first-timer").Conclusion)
+}
+
+// demoRunWith finds the newest run of the demo that a query matches.
+func demoRunWith(t *testing.T, srv *ghactionstest.Server, query string) ghactions.WorkflowRun {
+	t.Helper()
+	p, _ := listPage(t, srv, runs+"?per_page=1&"+query)
+	require.NotEmpty(t, p.WorkflowRuns, query)
+	return p.WorkflowRuns[0]
+}

@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/seed42f0b14b/ghactions"
 	"github.com/seed42f0b14b/ghactions/ghactionstest"
@@ -140,7 +141,9 @@ func (a *app) connect(repoFlag string) (cleanup func(), err error) {
 	}
 	repoSpec := repoFlag
 	if token == "" {
-		srv := ghactionstest.NewServer(a.demo...)
+		// Live, so that the demo's runs under way move on and watch ends;
+		// one-second steps let the CI run in progress finish in seconds.
+		srv := ghactionstest.NewServer(append([]ghactionstest.Option{ghactionstest.WithLive(time.Second)}, a.demo...)...)
 		srv.SeedDemo()
 		fmt.Fprintf(a.stderr, "ghruns: no GITHUB_TOKEN or GH_TOKEN: demo mode, against a fake GitHub in this process with the demo repository %s/%s\n",
 			ghactionstest.DemoOwner, ghactionstest.DemoRepo)

@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"regexp"
 	"strings"
 	"testing"
@@ -10,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/seed42f0b14b/ghactions"
 	"github.com/seed42f0b14b/ghactions/ghactionstest"
 )
 
@@ -57,4 +60,41 @@ func TestDemoIsTheSameOnEveryStart(t *testing.T) {
 			assert.Equal(t, normalise(out), normalise(ghrunsAt(t, second, args...)))
 		})
 	}
+}
+
+// In demo mode, the runs under way move on: watching the CI run in
+// progress ends by itself once it has completed. The fake's clock, shared
+// with the client, makes the polls take no real time.
+func TestWatchInDemoModeEnds(t *testing.T) {
+	t.Setenv("GITHUB_TOKEN", "")
+	t.Setenv("GH_TOKEN", "")
+	t.Setenv("GITHUB_REPOSITORY", "")
+	t.Setenv("GITHUB_API_URL", "")
+	start := time.Now().Truncate(time.Second)
+	clock := ghactionstest.NewClock(start)
+	inProgress := demoRun(t, withStatus(ghactions.StatusInProgress))
+	var out, errOut bytes.Buffer
+	bounded := boundedClock{clock, start.Add(time.Hour)}
+	code := run([]string{"watch", "-exit-status", id(inProgress)}, &out, &errOut, ghactionstest.WithSharedClock(bounded))
+	require.Equal(t, exitOK, code, errOut.String())
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	assert.Regexp(t, `^run `+id(inProgress)+` \(CI, attempt 1\): in_progress after \d+s$`, lines[0])
+	assert.Regexp(t, `^run `+id(inProgress)+` \(CI, attempt 1\): success after \d+s$`, lines[len(lines)-1])
+	waited := clock.Now().Sub(start)
+	assert.GreaterOrEqual(t, waited, 9*time.Second, "the run takes nine one-second steps")
+	assert.Less(t, waited, 15*time.Second, "polls 5 s apart, give or take a tenth")
+}
+
+// boundedClock is a virtual clock that will not sleep past a limit: a watch
+// that would never end fails instead of polling for ever.
+type boundedClock struct {
+	*ghactionstest.Clock
+	limit time.Time
+}
+
+func (c boundedClock) Sleep(ctx context.Context, d time.Duration) error {
+	if c.Now().After(c.limit) {
+		return errors.New("the virtual clock passed its limit")
+	}
+	return c.Clock.Sleep(ctx, d)
 }
