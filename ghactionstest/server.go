@@ -71,6 +71,7 @@ func NewServer(opts ...Option) *Server {
 	root := "http://" + s.ts.Listener.Addr().String() + "/"
 	s.state = newState(root+strings.TrimPrefix(apiPrefix, "/"), root, cfg.now, !cfg.public)
 	s.state.live = cfg.live
+	s.state.staleGets = cfg.staleGets
 	s.api = s.apiRoutes()
 	s.storage = s.storageRoutes()
 	s.ts.Start()

@@ -22,7 +22,8 @@ type state struct {
 	now     func() time.Time
 	private bool // whether new repositories are private
 
-	live time.Duration // a step's time in live mode (WithLive); 0 when runs do not move on their own
+	live      time.Duration // a step's time in live mode (WithLive); 0 when runs do not move on their own
+	staleGets int           // GETs of a run that show the attempt before a re-run (WithStaleAfterRerun)
 
 	last      lastIDs
 	repos     map[string]*repoState // by lower-case "owner/name": GitHub's names are case-insensitive
@@ -91,6 +92,8 @@ type runState struct {
 	workflow *workflowState
 	attempts []*attemptState
 	reviews  []ghactions.EnvironmentApproval // oldest first
+
+	staleGets int // GETs of the run left that show the attempt before the latest (WithStaleAfterRerun)
 }
 
 // attemptState is one attempt of a run. Each attempt has its own jobs, with
