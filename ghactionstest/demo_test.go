@@ -1,6 +1,9 @@
 package ghactionstest_test
 
 import (
+	"context"
+	"encoding/json"
+	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -140,21 +143,37 @@ func TestSeedDemoIsTheSameOnEveryStart(t *testing.T) {
 	snapshot := func(start time.Time) string {
 		srv := newServer(t, ghactionstest.WithSharedClock(ghactionstest.NewClock(start)))
 		srv.SeedDemo()
-		p, list := listPage(t, srv, runs+"?per_page=100")
-		out := []string{string(list.body)}
-		for _, run := range p.WorkflowRuns {
-			for _, suffix := range []string{"/timing", "/approvals", "/pending_deployments"} {
-				out = append(out, string(call(t, srv, "GET", runPath(run.ID)+suffix, "").body))
-			}
+		c, err := srv.Client()
+		require.NoError(t, err)
+		ctx := context.Background()
+		var out []any
+		page, _, err := c.Runs.ListPage(ctx, owner, repo, &ghactions.ListOptions{PerPage: 100})
+		require.NoError(t, err)
+		out = append(out, page)
+		for _, run := range page.WorkflowRuns {
+			usage, _, err := c.Runs.Usage(ctx, owner, repo, run.ID)
+			require.NoError(t, err)
+			approvals, _, err := c.Runs.Approvals(ctx, owner, repo, run.ID)
+			require.NoError(t, err)
+			pending, _, err := c.Runs.PendingDeployments(ctx, owner, repo, run.ID)
+			require.NoError(t, err)
+			out = append(out, usage, approvals, pending)
 			if run.Status != ghactions.StatusCompleted {
 				continue
 			}
-			names, files := unzip(t, download(t, srv, logsURL(t, srv, runPath(run.ID))).body)
+			rc, _, err := c.Runs.Logs(ctx, owner, repo, run.ID)
+			require.NoError(t, err)
+			zip, err := io.ReadAll(rc)
+			rc.Close()
+			require.NoError(t, err)
+			names, files := unzip(t, zip)
 			for _, name := range names {
 				out = append(out, name, files[name])
 			}
 		}
-		return normalise(strings.Join(out, "\n"), srv.URL(), start)
+		b, err := json.Marshal(out)
+		require.NoError(t, err)
+		return normalise(string(b), srv.URL(), start)
 	}
 	first := snapshot(t0)
 	assert.Equal(t, first, snapshot(t0.Add(37*time.Hour+13*time.Second)))
