@@ -31,9 +31,9 @@ var shells = map[string]string{
 // buildArchive writes the log archive of an attempt as GitHub lays it out:
 // for each job that ran in the attempt, in order, "N_name.txt" at the top
 // (N counting from 1) with the job's whole log, followed by a folder "name"
-// with "N_step.txt" for each step that ran. The job's name loses the characters a
-// Windows file name cannot hold and is cut at 90 UTF-16 code units; jobs
-// that share a name share a folder, as on GitHub.
+// with "N_step.txt" for each step that ran. The job's name loses the
+// characters a Windows file name cannot hold and is cut at 90 UTF-16 code
+// units; jobs that share a name share a folder, as on GitHub.
 func buildArchive(a *attemptState) []byte {
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
