@@ -72,4 +72,5 @@ func (st *state) newAttempt(run *runState, debug bool, again []bool) {
 		a.jobs = append(a.jobs, st.fillJob(run, j.again(), i, a))
 	}
 	run.attempts = append(run.attempts, a)
+	run.staleGets = st.staleGets
 }

@@ -57,6 +57,7 @@ func (s *Server) AddRun(owner, repo string, run ghactions.WorkflowRun, jobs ...J
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	r := st.addRun(owner, repo, run, jobs)
+	st.advance() // in live mode, the run moves on from now
 	v := r.view(r.latest(), false)
 	return copyRun(&v)
 }

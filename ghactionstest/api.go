@@ -46,7 +46,12 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	s.resolveRepositoryID(r)
 	ctx := context.WithValue(r.Context(), callKey{}, &call{who: who, rate: rt})
+	// In live mode, the runs are brought up to the clock before the request
+	// sees them, and after it has changed them, so that what it started
+	// (a re-run, an approval, a review) moves on from the time it was made.
+	s.state.moveOn()
 	s.api.ServeHTTP(w, r.WithContext(ctx))
+	s.state.moveOn()
 }
 
 // endpoint is one route of the API: its documentation page, for error

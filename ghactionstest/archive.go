@@ -31,9 +31,9 @@ var shells = map[string]string{
 // buildArchive writes the log archive of an attempt as GitHub lays it out:
 // for each job that ran in the attempt, in order, "N_name.txt" at the top
 // (N counting from 1) with the job's whole log, followed by a folder "name"
-// with "N_step.txt" for each step. The job's name loses the characters a
-// Windows file name cannot hold and is cut at 90 UTF-16 code units; jobs
-// that share a name share a folder, as on GitHub.
+// with "N_step.txt" for each step that ran. The job's name loses the
+// characters a Windows file name cannot hold and is cut at 90 UTF-16 code
+// units; jobs that share a name share a folder, as on GitHub.
 func buildArchive(a *attemptState) []byte {
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
@@ -66,20 +66,17 @@ func writeEntry(zw *zip.Writer, name string, modified time.Time, text string) {
 	}
 }
 
-// stepLogs writes the log of each step of a job, its lines spread over the
-// step's share of the job's time. A step that runs a command opens with the
-// runner's "##[group]Run …" block, which log readers split job logs at;
-// the runner's own steps ("Set up job", "Complete job", "Post …") print
-// their lines alone. With debug logging, each step is framed by the
-// runner's debug lines.
+// stepLogs writes the log of each step of a job that ran, its lines spread
+// over the step's time. A step that runs a command opens with the runner's
+// "##[group]Run …" block, which log readers split job logs at; the runner's
+// own steps ("Set up job", "Complete job", "Post …") print their lines
+// alone. With debug logging, each step is framed by the runner's debug
+// lines. A step cut short ends as the job did (cancelled).
 func stepLogs(j *Job, debug bool) []string {
-	end := j.CompletedAt
-	if end.IsZero() {
-		end = j.StartedAt.Add(stepTime * time.Duration(max(len(j.Steps), 1)))
-	}
-	per := end.Sub(j.StartedAt) / time.Duration(max(len(j.Steps), 1))
-	logs := make([]string, len(j.Steps))
-	for i, st := range j.Steps {
+	spans := j.stepSpans()
+	logs := make([]string, len(spans))
+	for i, sp := range spans {
+		st := j.Steps[i]
 		var lines []string
 		if debug {
 			lines = append(lines, "##[debug]Evaluating condition for step: '"+st.Name+"'", "##[debug]Starting: "+st.Name)
@@ -89,7 +86,11 @@ func stepLogs(j *Job, debug bool) []string {
 			lines = append(lines, "##[group]Run "+cmd, cmd, "shell: "+shells[j.RunnerOS], "##[endgroup]")
 		}
 		lines = append(lines, st.Log...)
-		switch st.Conclusion {
+		conclusion := st.Conclusion
+		if sp.cut && conclusion == "" {
+			conclusion = j.Conclusion
+		}
+		switch conclusion {
 		case ghactions.ConclusionFailure:
 			lines = append(lines, "##[error]Process completed with exit code 1.")
 		case ghactions.ConclusionTimedOut:
@@ -100,15 +101,61 @@ func stepLogs(j *Job, debug bool) []string {
 		if debug {
 			lines = append(lines, "##[debug]Finishing: "+st.Name)
 		}
-		start := j.StartedAt.Add(per * time.Duration(i))
+		per := sp.end.Sub(sp.start)
 		var b strings.Builder
 		for k, line := range lines {
-			at := start.Add(per * time.Duration(k) / time.Duration(len(lines)+1))
+			at := sp.start.Add(per * time.Duration(k) / time.Duration(len(lines)+1))
 			b.WriteString(at.UTC().Format(logTime) + " " + line + "\n")
 		}
 		logs[i] = b.String()
 	}
 	return logs
+}
+
+// stepSpan is when a step ran, and whether the job's end cut it short.
+type stepSpan struct {
+	start, end time.Time
+	cut        bool
+}
+
+// stepSpans tells when each step of j that ran started and ended: as live
+// mode ran them, up to the job's end when it was stopped early (cancelled);
+// otherwise every step, sharing the job's time evenly.
+func (j *Job) stepSpans() []stepSpan {
+	if j.live.starts != nil {
+		stop := j.live.end
+		if !j.live.done && !j.CompletedAt.IsZero() && j.CompletedAt.Before(stop) {
+			stop = j.CompletedAt
+		}
+		var spans []stepSpan
+		for i, start := range j.live.starts {
+			if i > 0 && !start.Before(stop) {
+				break
+			}
+			end := j.live.end
+			if i+1 < len(j.live.starts) {
+				end = j.live.starts[i+1]
+			}
+			if end.After(stop) {
+				spans = append(spans, stepSpan{start: start, end: later(stop, start), cut: true})
+				break
+			}
+			spans = append(spans, stepSpan{start: start, end: end})
+		}
+		return spans
+	}
+	n := time.Duration(max(len(j.Steps), 1))
+	end := j.CompletedAt
+	if end.IsZero() {
+		end = j.StartedAt.Add(stepTime * n)
+	}
+	per := end.Sub(j.StartedAt) / n
+	spans := make([]stepSpan, len(j.Steps))
+	for i := range spans {
+		start := j.StartedAt.Add(per * time.Duration(i))
+		spans[i] = stepSpan{start: start, end: start.Add(per)}
+	}
+	return spans
 }
 
 // runnerStep reports whether a step is one the runner adds around the

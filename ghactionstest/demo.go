@@ -34,6 +34,7 @@ type demoRun struct {
 	status     ghactions.Status
 	conclusion ghactions.Conclusion
 	age        time.Duration // how long before now it was created
+	running    time.Duration // how long its jobs in progress have run
 	attempts   int
 	jobs       []Job
 	pr         int // the number of its pull request, if any
@@ -60,7 +61,9 @@ var demoEnvironments = []Environment{
 // re-run once or twice, pull requests, and jobs on Linux, macOS and Windows
 // with step logs, some failing, some needing others. Job names include "/",
 // ":" and one longer than GitHub keeps in archive paths. Its times follow
-// the server's clock. Calling it again adds another such history.
+// the server's clock; the rest (IDs, commits, titles, jobs, logs) is the
+// same on every server. Calling it again adds another such history, with
+// other commits.
 //
 // Some runs are there for the reviews and re-runs of the API:
 //
@@ -75,6 +78,11 @@ var demoEnvironments = []Environment{
 //     a 5-minute wait timer).
 //   - CI runs that failed or were cancelled have failed jobs to re-run; the
 //     tests need the build, so re-running the build re-runs them too.
+//
+// On a live server (WithLive), the runs that are queued, in progress,
+// requested or pending go through their jobs from the time they are added;
+// with one-second steps, the CI run in progress (its build on its fifth
+// step) completes nine seconds later. The other two wait for people.
 func (s *Server) SeedDemo() {
 	st := s.state
 	st.mu.Lock()
@@ -84,21 +92,26 @@ func (s *Server) SeedDemo() {
 	for _, e := range demoEnvironments {
 		st.addEnvironment(repo, e)
 	}
+	history := len(repo.runs) // tells the commits of another history from this one's
 	runs := demoRuns()
 	// Oldest first, so that IDs and run numbers grow with time, as GitHub's.
 	slices.SortStableFunc(runs, func(a, b demoRun) int { return cmp.Compare(b.age, a.age) })
 	for _, d := range runs {
-		st.addDemoRun(d)
+		st.addDemoRun(d, history)
 	}
+	st.advance() // in live mode, the runs move on from now
 }
 
-func (st *state) addDemoRun(d demoRun) {
+// addDemoRun adds a run of the demo's history. Only its times follow the
+// clock: its commit is made from what it is, so that the demo shows the same
+// commits on every start.
+func (st *state) addDemoRun(d demoRun, history int) {
 	created := st.nowSecond().Add(-d.age)
 	run := ghactions.WorkflowRun{
 		Name:         demoWorkflows[d.workflow],
 		Path:         ".github/workflows/" + d.workflow,
 		HeadBranch:   d.branch,
-		HeadSHA:      fakeSHA(fmt.Sprintf("demo %s %s %s", d.workflow, d.branch, created)),
+		HeadSHA:      fakeSHA(fmt.Sprintf("demo %d %s %s %s", history, d.workflow, d.branch, d.age)),
 		Event:        d.event,
 		Actor:        &ghactions.User{Login: d.actor},
 		DisplayTitle: d.title,
@@ -114,6 +127,11 @@ func (st *state) addDemoRun(d demoRun) {
 		// A fork's pull request: GitHub lists no pull request for it, and
 		// the head repository is the fork.
 		run.HeadRepository = st.repoFor(d.actor, DemoRepo).repo
+	}
+	for i := range d.jobs {
+		if d.jobs[i].Status == ghactions.StatusInProgress {
+			d.jobs[i].StartedAt = st.nowSecond().Add(-d.running)
+		}
 	}
 	r := st.addRun(DemoOwner, DemoRepo, run, d.jobs)
 	for _, ap := range d.approvals {
@@ -151,16 +169,16 @@ func demoRuns() []demoRun {
 	)
 	runs := []demoRun{
 		{workflow: "ci.yml", branch: "feature/login", event: "pull_request", actor: "monalisa", title: "Add OAuth login", status: ghactions.StatusQueued, age: minute, jobs: ciJobs(""), pr: 42},
-		{workflow: "ci.yml", branch: "main", event: "push", actor: "octocat", title: "Merge pull request #41 from octo-org/fix/flaky-test", status: ghactions.StatusInProgress, age: 4 * minute, jobs: ciInProgress()},
+		{workflow: "ci.yml", branch: "main", event: "push", actor: "octocat", title: "Merge pull request #41 from octo-org/fix/flaky-test", status: ghactions.StatusInProgress, age: 4 * minute, running: 2 * minute, jobs: ciInProgress()},
 		{workflow: "deploy.yml", branch: "main", event: "workflow_dispatch", actor: "hubot", title: "Deploy", status: ghactions.StatusWaiting, age: 25 * minute, jobs: deployWaiting(),
 			approvals: []demoApproval{{"staging", "monalisa", "Staging looks good; the smoke tests pass."}}},
-		{workflow: "release.yml", branch: "v1.3.0", event: "release", actor: "octocat", title: "v1.3.0", status: ghactions.StatusRequested, age: 30 * minute},
-		{workflow: "codeql.yml", branch: "main", event: "push", actor: "octocat", title: "Merge pull request #41 from octo-org/fix/flaky-test", status: ghactions.StatusPending, age: 35 * minute},
+		{workflow: "release.yml", branch: "v1.3.0", event: "release", actor: "octocat", title: "v1.3.0", status: ghactions.StatusRequested, age: 30 * minute, jobs: releaseJobs("1.3.0")},
+		{workflow: "codeql.yml", branch: "main", event: "push", actor: "octocat", title: "Merge pull request #41 from octo-org/fix/flaky-test", status: ghactions.StatusPending, age: 35 * minute, jobs: codeqlJobs("")},
 		{workflow: "ci.yml", branch: "first-timer-patch-1", event: "pull_request", actor: "first-timer", title: "Fix typo in README", status: completed, conclusion: ghactions.ConclusionActionRequired, age: 2 * hour, jobs: ciJobs("")},
 		{workflow: "ci.yml", branch: "fix/flaky-test", event: "pull_request", actor: "monalisa", title: "Wait for the server before the login test", status: completed, conclusion: ghactions.ConclusionSuccess, age: 3 * hour, attempts: 2, jobs: ciJobs(ghactions.ConclusionSuccess), pr: 41},
 		{workflow: "ci.yml", branch: "feature/login", event: "pull_request", actor: "monalisa", title: "Add OAuth login", status: completed, conclusion: ghactions.ConclusionFailure, age: 5 * hour, jobs: ciJobs(ghactions.ConclusionFailure), pr: 42},
 		{workflow: "ci.yml", branch: "feature/login", event: "pull_request", actor: "monalisa", title: "Add OAuth login", status: completed, conclusion: ghactions.ConclusionCancelled, age: 5*hour + 10*minute, jobs: ciJobs(ghactions.ConclusionCancelled), pr: 42},
-		{workflow: "release.yml", branch: "v1.2.0", event: "release", actor: "octocat", title: "v1.2.0", status: completed, conclusion: ghactions.ConclusionSuccess, age: 8 * hour, jobs: releaseJobs()},
+		{workflow: "release.yml", branch: "v1.2.0", event: "release", actor: "octocat", title: "v1.2.0", status: completed, conclusion: ghactions.ConclusionSuccess, age: 8 * hour, jobs: releaseJobs("1.2.0")},
 		{workflow: "release.yml", branch: "release/v1.2", event: "push", actor: "hubot", title: "Bump version to 1.2.0", status: completed, conclusion: ghactions.ConclusionStartupFailure, age: 9 * hour},
 		{workflow: "deploy.yml", branch: "feature/login", event: "push", actor: "monalisa", title: "Add OAuth login", status: completed, conclusion: ghactions.ConclusionSkipped, age: 10 * hour, jobs: deploySkipped()},
 		{workflow: "nightly.yml", branch: "main", event: "schedule", actor: "octocat", title: "Nightly", status: completed, conclusion: ghactions.ConclusionTimedOut, age: 20 * hour, jobs: nightlyJobs(ghactions.ConclusionTimedOut)},
@@ -276,7 +294,7 @@ func ciJobs(c ghactions.Conclusion) []Job {
 }
 
 // ciInProgress are the jobs of a CI run under way: lint done, build
-// running, tests waiting for it.
+// running (on its fifth step, two minutes in), tests waiting for it.
 func ciInProgress() []Job {
 	jobs := ciJobs("")
 	jobs[0].Status, jobs[0].Conclusion = ghactions.StatusCompleted, ghactions.ConclusionSuccess
@@ -287,11 +305,13 @@ func ciInProgress() []Job {
 	return jobs
 }
 
-func releaseJobs() []Job {
+// releaseJobs are the jobs of the Release run of version: two builds, then
+// the upload that needs them.
+func releaseJobs(version string) []Job {
 	return []Job{
-		{Name: "build / package: linux-amd64", Steps: []Step{setUpJob("UBUNTU"), checkout, setupGo, {Name: "Run make dist GOOS=linux GOARCH=amd64", Log: []string{"dist/octo-repo_1.2.0_linux_amd64.tar.gz"}}, completeJob}},
-		{Name: "build / package: darwin-arm64", RunnerOS: "MACOS", Steps: []Step{setUpJob("MACOS"), checkout, setupGo, {Name: "Run make dist GOOS=darwin GOARCH=arm64", Log: []string{"dist/octo-repo_1.2.0_darwin_arm64.tar.gz"}}, completeJob}},
-		{Name: "publish", Needs: []string{"build / package: linux-amd64", "build / package: darwin-arm64"}, Steps: []Step{setUpJob("UBUNTU"), {Name: "Run gh release upload v1.2.0 dist/*", Log: []string{"Successfully uploaded 2 assets to v1.2.0"}}, completeJob}},
+		{Name: "build / package: linux-amd64", Steps: []Step{setUpJob("UBUNTU"), checkout, setupGo, {Name: "Run make dist GOOS=linux GOARCH=amd64", Log: []string{"dist/octo-repo_" + version + "_linux_amd64.tar.gz"}}, completeJob}},
+		{Name: "build / package: darwin-arm64", RunnerOS: "MACOS", Steps: []Step{setUpJob("MACOS"), checkout, setupGo, {Name: "Run make dist GOOS=darwin GOARCH=arm64", Log: []string{"dist/octo-repo_" + version + "_darwin_arm64.tar.gz"}}, completeJob}},
+		{Name: "publish", Needs: []string{"build / package: linux-amd64", "build / package: darwin-arm64"}, Steps: []Step{setUpJob("UBUNTU"), {Name: "Run gh release upload v" + version + " dist/*", Log: []string{"Successfully uploaded 2 assets to v" + version}}, completeJob}},
 	}
 }
 

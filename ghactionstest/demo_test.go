@@ -1,9 +1,15 @@
 package ghactionstest_test
 
 import (
+	"context"
+	"encoding/json"
+	"io"
 	"net/http"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -87,6 +93,8 @@ func TestSeedDemo(t *testing.T) {
 	srv.SeedDemo()
 	again, _ := listPage(t, srv, runs+"?per_page=1")
 	assert.Equal(t, 2*p.TotalCount, again.TotalCount)
+	assert.Equal(t, p.WorkflowRuns[0].DisplayTitle, again.WorkflowRuns[0].DisplayTitle)
+	assert.NotEqual(t, p.WorkflowRuns[0].HeadSHA, again.WorkflowRuns[0].HeadSHA, "another history, other commits")
 }
 
 // The demo has a run to approve, a deployment to review with a history, and
@@ -127,4 +135,97 @@ func TestSeedDemoHasRunsToReviewAndRerun(t *testing.T) {
 	assert.Equal(t, http.StatusCreated, call(t, srv, "POST", runPath(cancelled.ID)+"/rerun-failed-jobs", "").status)
 	srv.CompleteRun(ghactionstest.DemoOwner, ghactionstest.DemoRepo, cancelled.ID, ghactions.ConclusionSuccess)
 	assert.Equal(t, []string{"test (ubuntu-latest)", "test (macos-latest)", "test (windows-latest)"}, jobsInArchive(t, srv, runPath(cancelled.ID)+"/attempts/2"))
+}
+
+// The demo is the same on every server, whenever it starts: only its times,
+// which follow the clock, and the server's address differ.
+func TestSeedDemoIsTheSameOnEveryStart(t *testing.T) {
+	snapshot := func(start time.Time) string {
+		srv := newServer(t, ghactionstest.WithSharedClock(ghactionstest.NewClock(start)))
+		srv.SeedDemo()
+		c, err := srv.Client()
+		require.NoError(t, err)
+		ctx := context.Background()
+		var out []any
+		page, _, err := c.Runs.ListPage(ctx, owner, repo, &ghactions.ListOptions{PerPage: 100})
+		require.NoError(t, err)
+		out = append(out, page)
+		for _, run := range page.WorkflowRuns {
+			usage, _, err := c.Runs.Usage(ctx, owner, repo, run.ID)
+			require.NoError(t, err)
+			approvals, _, err := c.Runs.Approvals(ctx, owner, repo, run.ID)
+			require.NoError(t, err)
+			pending, _, err := c.Runs.PendingDeployments(ctx, owner, repo, run.ID)
+			require.NoError(t, err)
+			out = append(out, usage, approvals, pending)
+			if run.Status != ghactions.StatusCompleted {
+				continue
+			}
+			rc, _, err := c.Runs.Logs(ctx, owner, repo, run.ID)
+			require.NoError(t, err)
+			zip, err := io.ReadAll(rc)
+			rc.Close()
+			require.NoError(t, err)
+			names, files := unzip(t, zip)
+			for _, name := range names {
+				out = append(out, name, files[name])
+			}
+		}
+		b, err := json.Marshal(out)
+		require.NoError(t, err)
+		return normalise(string(b), srv.URL(), start)
+	}
+	first := snapshot(t0)
+	assert.Equal(t, first, snapshot(t0.Add(37*time.Hour+13*time.Second)))
+	assert.Contains(t, first, `"head_sha":"`)
+}
+
+// stamp is a time as the API and the runner's logs write it.
+var stamp = regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z`)
+
+// normalise replaces the server's address in text, and every time by how far
+// it is from start.
+func normalise(text, apiURL string, start time.Time) string {
+	u, _ := url.Parse(apiURL)
+	text = strings.ReplaceAll(text, u.Host, "HOST")
+	return stamp.ReplaceAllStringFunc(text, func(s string) string {
+		at, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			return s
+		}
+		return "start" + at.Sub(start).String()
+	})
+}
+
+// On a live server, the demo's runs under way complete by themselves; those
+// that wait for people wait.
+func TestSeedDemoLive(t *testing.T) {
+	srv, clock := liveServer(t, ghactionstest.WithLive(time.Second))
+	srv.SeedDemo()
+	inProgress := demoRunWith(t, srv, "status=in_progress")
+	clock.Advance(8 * time.Second)
+	assert.Equal(t, ghactions.StatusInProgress, getRun(t, srv, runPath(inProgress.ID)).Status)
+	clock.Advance(time.Second)
+	got := getRun(t, srv, runPath(inProgress.ID))
+	assert.Equal(t, ghactions.StatusCompleted, got.Status)
+	assert.Equal(t, ghactions.ConclusionSuccess, got.Conclusion)
+	assert.Equal(t, t0.Add(9*time.Second), got.UpdatedAt)
+	assert.Equal(t, []string{"lint", "build", "test (ubuntu-latest)", "test (macos-latest)", "test (windows-latest)"}, jobsInArchive(t, srv, runPath(inProgress.ID)))
+
+	clock.Advance(time.Hour)
+	p, _ := listPage(t, srv, runs+"?per_page=100")
+	statuses := map[ghactions.Status]int{}
+	for _, run := range p.WorkflowRuns {
+		statuses[run.Status]++
+	}
+	assert.Equal(t, map[ghactions.Status]int{ghactions.StatusCompleted: 45, ghactions.StatusWaiting: 1}, statuses)
+	assert.Equal(t, ghactions.ConclusionActionRequired, demoRunWith(t, srv, "actor=first-timer").Conclusion)
+}
+
+// demoRunWith finds the newest run of the demo that a query matches.
+func demoRunWith(t *testing.T, srv *ghactionstest.Server, query string) ghactions.WorkflowRun {
+	t.Helper()
+	p, _ := listPage(t, srv, runs+"?per_page=1&"+query)
+	require.NotEmpty(t, p.WorkflowRuns, query)
+	return p.WorkflowRuns[0]
 }

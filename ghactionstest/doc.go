@@ -22,7 +22,10 @@
 //
 // A fake run does not move on its own: a test moves it with
 // Server.UpdateRun and Server.CompleteRun, at the request it chooses with
-// Server.OnRequest.
+// Server.OnRequest. On a server made WithLive, runs go through their jobs
+// and steps by themselves, on the server's clock. A Clock given with
+// WithSharedClock is that clock and the client's too: rate-limit waits,
+// retries and Wait's polls then take no real time.
 //
 // Failures are injected with Server.Inject: the next requests matching a
 // method and path answer a status (a 5xx, a secondary or primary rate limit),

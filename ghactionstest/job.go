@@ -50,6 +50,7 @@ type Job struct {
 	// jobs keeps the others' results: the new attempt shares those jobs with
 	// the one before, and leaves them out of its logs and of the usage.
 	attempt int
+	live    liveJob // how it runs in live mode (WithLive)
 }
 
 // Step is a step of a Job. Its log lines are written to the job's log and to

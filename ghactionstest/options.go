@@ -1,6 +1,10 @@
 package ghactionstest
 
-import "time"
+import (
+	"time"
+
+	"github.com/seed42f0b14b/ghactions"
+)
 
 // Option configures a Server; pass options to NewServer.
 type Option func(*config)
@@ -10,6 +14,9 @@ type config struct {
 	public    bool
 	rateLimit int
 	now       func() time.Time
+	clock     ghactions.Clock // given to the clients of Server.Client; nil gives none
+	live      time.Duration   // a step's time in live mode; 0 is off
+	staleGets int             // GETs of a run that show the attempt before a re-run
 }
 
 // GitHub's hourly limits for a personal access token and for anonymous
@@ -60,7 +67,8 @@ func WithRateLimit(limit int) Option {
 // it must be safe for concurrent use.
 //
 // The client still waits for a rate-limit reset by its own clock: a fake
-// clock far from the real one makes those waits long or nil.
+// clock far from the real one makes those waits long or nil. WithSharedClock
+// gives the server's clock to its clients too.
 func WithClock(now func() time.Time) Option {
-	return func(c *config) { c.now = now }
+	return func(c *config) { c.now, c.clock = now, nil }
 }

@@ -80,11 +80,13 @@ func (l *rateLimiter) peek(who identity) rate {
 }
 
 // window gives who's current window, starting a new one when the last has
-// ended. The caller holds l.mu.
+// ended. The window ends on the whole second that x-ratelimit-reset gives,
+// so that a client that waits until then finds a new one, as on GitHub.
+// The caller holds l.mu.
 func (l *rateLimiter) window(who identity) *rateWindow {
 	w := &l.windows[who]
 	if now := l.now(); !now.Before(w.reset) {
-		*w = rateWindow{reset: now.Add(time.Hour)}
+		*w = rateWindow{reset: now.Add(time.Hour).Truncate(time.Second)}
 	}
 	return w
 }

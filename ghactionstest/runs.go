@@ -5,10 +5,11 @@ import (
 	"strconv"
 )
 
-// getRun answers GET .../runs/{run}: the run at its latest attempt.
+// getRun answers GET .../runs/{run}: the run at its latest attempt, or
+// the one before right after a re-run (WithStaleAfterRerun).
 func (s *Server) getRun(r *http.Request) *answer {
 	return s.withRun(r, func(run *runState) *answer {
-		return jsonAnswer(http.StatusOK, toAPIRun(run.view(run.latest(), excludePullRequests(r))))
+		return jsonAnswer(http.StatusOK, toAPIRun(run.view(run.shown(), excludePullRequests(r))))
 	})
 }
 

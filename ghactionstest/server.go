@@ -52,6 +52,8 @@ type Server struct {
 	storageRoot string
 
 	routes []route // every endpoint's, set by NewServer
+
+	clock ghactions.Clock // for the clients of Client, from WithSharedClock
 }
 
 // NewServer starts a server with no runs; add them with AddRun or SeedDemo.
@@ -66,6 +68,7 @@ func NewServer(opts ...Option) *Server {
 		token:  cfg.token,
 		public: cfg.public,
 		now:    cfg.now,
+		clock:  cfg.clock,
 		secret: make([]byte, 32),
 		limits: newRateLimiter(cfg.now, cfg.rateLimit),
 		done:   make(chan struct{}),
@@ -74,6 +77,8 @@ func NewServer(opts ...Option) *Server {
 	s.ts = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
 	root := "http://" + s.ts.Listener.Addr().String() + "/"
 	s.state = newState(root+strings.TrimPrefix(apiPrefix, "/"), root, cfg.now, !cfg.public)
+	s.state.live = cfg.live
+	s.state.staleGets = cfg.staleGets
 	s.api = s.apiRoutes()
 	s.storage = s.storageRoutes()
 	s.stores, s.storageRoot = startStorage(http.HandlerFunc(s.serve))
@@ -103,14 +108,18 @@ func (s *Server) Token() string {
 	return s.token
 }
 
-// Client returns a client of the server: its base URL, its token and a
-// transport that Close cleans up, followed by opts, which may override them
-// (a retry policy with short waits suits tests).
+// Client returns a client of the server: its base URL, its token, a
+// transport that Close cleans up and the clock of WithSharedClock, if any,
+// followed by opts, which may override them (a retry policy with short waits
+// suits tests without a shared clock).
 func (s *Server) Client(opts ...ghactions.Option) (*ghactions.Client, error) {
 	base := []ghactions.Option{
 		ghactions.WithBaseURL(s.URL()),
 		ghactions.WithToken(s.token),
 		ghactions.WithHTTPClient(s.ts.Client()),
+	}
+	if s.clock != nil {
+		base = append(base, ghactions.WithClock(s.clock))
 	}
 	return ghactions.NewClient(append(base, opts...)...)
 }

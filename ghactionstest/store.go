@@ -22,6 +22,9 @@ type state struct {
 	now     func() time.Time
 	private bool // whether new repositories are private
 
+	live      time.Duration // a step's time in live mode (WithLive); 0 when runs do not move on their own
+	staleGets int           // GETs of a run that show the attempt before a re-run (WithStaleAfterRerun)
+
 	last      lastIDs
 	repos     map[string]*repoState // by lower-case "owner/name": GitHub's names are case-insensitive
 	reposByID map[int64]*repoState
@@ -91,6 +94,8 @@ type runState struct {
 	workflow *workflowState
 	attempts []*attemptState
 	reviews  []ghactions.EnvironmentApproval // oldest first
+
+	staleGets int // GETs of the run left that show the attempt before the latest (WithStaleAfterRerun)
 }
 
 // attemptState is one attempt of a run. Each attempt has its own jobs, with
@@ -106,6 +111,7 @@ type attemptState struct {
 	logsDeleted     bool
 	jobs            []*Job
 	gates           map[int64]*gate // by environment ID: what its deployments have passed
+	live            liveAttempt     // live mode's record (live.go)
 }
 
 // nowSecond is the state's clock at GitHub's precision: timestamps in the API are

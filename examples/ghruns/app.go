@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/seed42f0b14b/ghactions"
 	"github.com/seed42f0b14b/ghactions/ghactionstest"
@@ -55,6 +56,7 @@ type app struct {
 	client         *ghactions.Client
 	owner, repo    string
 	json           bool
+	demo           []ghactionstest.Option // of the fake GitHub of demo mode
 }
 
 // usageError is bad usage: exit status 2, with the command's usage.
@@ -65,8 +67,9 @@ func (e usageError) Error() string { return e.msg }
 func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
 
 // run is the whole program, for main and for tests: it returns the exit
-// status.
-func run(args []string, stdout, stderr io.Writer) int {
+// status. demo are options of the fake GitHub of demo mode, which tests give
+// to set its clock.
+func run(args []string, stdout, stderr io.Writer, demo ...ghactionstest.Option) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	if len(args) == 0 {
@@ -90,7 +93,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 
-	a := &app{ctx: ctx, stdout: stdout, stderr: stderr}
+	a := &app{ctx: ctx, stdout: stdout, stderr: stderr, demo: demo}
 	fs := flag.NewFlagSet("ghruns "+cmd.name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
@@ -138,7 +141,9 @@ func (a *app) connect(repoFlag string) (cleanup func(), err error) {
 	}
 	repoSpec := repoFlag
 	if token == "" {
-		srv := ghactionstest.NewServer()
+		// Live, so that the demo's runs under way move on and watch ends;
+		// one-second steps let the CI run in progress finish in seconds.
+		srv := ghactionstest.NewServer(append([]ghactionstest.Option{ghactionstest.WithLive(time.Second)}, a.demo...)...)
 		srv.SeedDemo()
 		fmt.Fprintf(a.stderr, "ghruns: no GITHUB_TOKEN or GH_TOKEN: demo mode, against a fake GitHub in this process with the demo repository %s/%s\n",
 			ghactionstest.DemoOwner, ghactionstest.DemoRepo)
