@@ -124,8 +124,15 @@ type StepLog struct {
 // It returns an error wrapping ErrInvalidArchive for data that is not a zip,
 // a truncated or corrupt archive, an entry name that points outside the
 // archive ("../x", "/x", `x\y`), or sizes the entry's data cannot have.
-// An archive with no job files gives a LogArchive without Jobs.
+// An archive with no job files gives a LogArchive without Jobs. A nil r or a
+// negative size gives an error wrapping ErrInvalidArgument.
 func OpenLogArchive(r io.ReaderAt, size int64) (*LogArchive, error) {
+	if r == nil {
+		return nil, fmt.Errorf("%w: nil log archive reader", ErrInvalidArgument)
+	}
+	if size < 0 {
+		return nil, fmt.Errorf("%w: negative log archive size %d", ErrInvalidArgument, size)
+	}
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidArchive, err)
@@ -199,7 +206,11 @@ func openLogArchiveFrom(rc io.ReadCloser) (*LogArchive, error) {
 // Job returns the first job, in job order, named name, or nil if there is
 // none. name may also be the job's real name: when no job is named exactly
 // that, Job looks for the names GitHub writes it under in archive paths.
+// A nil archive has no jobs.
 func (a *LogArchive) Job(name string) *JobLog {
+	if a == nil {
+		return nil
+	}
 	for _, want := range []string{name, archiveName(name, -1), archiveName(name, '_')} {
 		for _, j := range a.Jobs {
 			if j.Name == want {
@@ -214,8 +225,11 @@ func (a *LogArchive) Job(name string) *JobLog {
 // downloaded to a temporary file, it closes and removes the file, after which
 // logs can no longer be read, and returns any error in doing so; for one from
 // OpenLogArchive it does nothing, as the reader stays the caller's. Calls
-// after the first return nil.
+// after the first, and on a nil archive, return nil.
 func (a *LogArchive) Close() error {
+	if a == nil {
+		return nil
+	}
 	var err error
 	a.closeOnce.Do(func() {
 		if a.release != nil {
@@ -228,8 +242,12 @@ func (a *LogArchive) Close() error {
 // Open streams the job's full log, without the byte-order mark the runner
 // writes first; the caller must close it. It returns an
 // error if the log cannot be read, wrapping ErrInvalidArchive if its entry is
-// corrupt; reads from the stream fail the same way.
+// corrupt; reads from the stream fail the same way. A nil JobLog, or one that
+// does not come from a LogArchive, gives an error wrapping ErrInvalidArgument.
 func (j *JobLog) Open() (io.ReadCloser, error) {
+	if j == nil || j.file == nil {
+		return nil, fmt.Errorf("%w: job log not from a LogArchive", ErrInvalidArgument)
+	}
 	rc, err := openEntry(j.file)
 	if err != nil {
 		return nil, err
@@ -237,8 +255,12 @@ func (j *JobLog) Open() (io.ReadCloser, error) {
 	return withoutBOM(rc), nil
 }
 
-// Step returns the job's step numbered number, or nil if there is none.
+// Step returns the job's step numbered number, or nil if there is none or j
+// is nil.
 func (j *JobLog) Step(number int) *StepLog {
+	if j == nil {
+		return nil
+	}
 	for _, s := range j.Steps {
 		if s.Number == number {
 			return s
@@ -250,12 +272,16 @@ func (j *JobLog) Step(number int) *StepLog {
 // Open streams the step's log, without a leading byte-order mark; the
 // caller must close it. It returns an error
 // if the log cannot be read, wrapping ErrInvalidArchive if its entry is
-// corrupt; reads from the stream fail the same way.
+// corrupt; reads from the stream fail the same way. A nil StepLog, or one that
+// does not come from a LogArchive, gives an error wrapping ErrInvalidArgument.
 //
 // A step split out of a job log is read by decompressing the job log afresh
 // and skipping to the step, which takes time in proportion to where the step
 // starts but no memory beyond a fixed buffer.
 func (s *StepLog) Open() (io.ReadCloser, error) {
+	if s == nil || s.file == nil {
+		return nil, fmt.Errorf("%w: step log not from a LogArchive", ErrInvalidArgument)
+	}
 	rc, err := openEntry(s.file)
 	if err != nil {
 		return nil, err

@@ -537,7 +537,6 @@ func TestOpenLogArchiveRejectsBadArchives(t *testing.T) {
 		{name: "empty", data: nil},
 		{name: "truncated", data: valid[:len(valid)/2]},
 		{name: "size short of data", data: valid, size: int64(len(valid)) - 10},
-		{name: "negative size", data: valid, size: -1},
 		{name: "parent folder", data: buildZip(t, zipEntry{name: "../0_evil.txt"})},
 		{name: "parent folder inside", data: buildZip(t, zipEntry{name: "build/../../0_evil.txt"})},
 		{name: "absolute", data: buildZip(t, zipEntry{name: "/0_evil.txt"})},
@@ -570,6 +569,58 @@ func TestOpenLogArchiveRejectsBadArchives(t *testing.T) {
 			assert.Nil(t, a)
 		})
 	}
+}
+
+func TestLogArchiveRejectsBadArguments(t *testing.T) {
+	valid := buildZip(t, zipEntry{name: "0_build.txt", body: "log"})
+	tests := []struct {
+		name string
+		call func() error
+	}{
+		{"nil reader", func() error {
+			a, err := OpenLogArchive(nil, 10)
+			assert.Nil(t, a)
+			return err
+		}},
+		{"negative size", func() error {
+			a, err := OpenLogArchive(bytes.NewReader(valid), -1)
+			assert.Nil(t, a)
+			return err
+		}},
+		{"nil job", func() error {
+			rc, err := (*JobLog)(nil).Open()
+			assert.Nil(t, rc)
+			return err
+		}},
+		{"job not from an archive", func() error {
+			rc, err := (&JobLog{Name: "build"}).Open()
+			assert.Nil(t, rc)
+			return err
+		}},
+		{"nil step", func() error {
+			rc, err := (*StepLog)(nil).Open()
+			assert.Nil(t, rc)
+			return err
+		}},
+		{"step not from an archive", func() error {
+			rc, err := (&StepLog{Number: 1}).Open()
+			assert.Nil(t, rc)
+			return err
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.ErrorIs(t, tt.call(), ErrInvalidArgument)
+		})
+	}
+}
+
+func TestLogArchiveNilReceivers(t *testing.T) {
+	var a *LogArchive
+	assert.Nil(t, a.Job("build"))
+	assert.NoError(t, a.Close())
+	var j *JobLog
+	assert.Nil(t, j.Step(1))
 }
 
 // withHeaderOffset returns a copy of the single-entry archive data whose
