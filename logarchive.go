@@ -21,8 +21,8 @@ import (
 
 // ErrInvalidArchive is wrapped by the errors for data that is not a readable
 // GitHub Actions log archive: not a zip, truncated or corrupt, holding an
-// entry name that points outside the archive, or declaring sizes its data
-// cannot have.
+// entry name that points outside the archive, declaring sizes its data
+// cannot have, or holding entries that share bytes.
 var ErrInvalidArchive = errors.New("ghactions: invalid log archive")
 
 const (
@@ -123,7 +123,10 @@ type StepLog struct {
 //
 // It returns an error wrapping ErrInvalidArchive for data that is not a zip,
 // a truncated or corrupt archive, an entry name that points outside the
-// archive ("../x", "/x", `x\y`), or sizes the entry's data cannot have.
+// archive ("../x", "/x", `x\y`), sizes the entry's data cannot have, or two
+// job or step files whose bytes (local header and data) overlap, as in zips
+// that point many entries at one compressed stream to inflate far beyond
+// their size.
 // An archive with no job files gives a LogArchive without Jobs. A nil r or a
 // negative size gives an error wrapping ErrInvalidArgument.
 func OpenLogArchive(r io.ReaderAt, size int64) (*LogArchive, error) {
@@ -133,12 +136,14 @@ func OpenLogArchive(r io.ReaderAt, size int64) (*LogArchive, error) {
 	if size < 0 {
 		return nil, fmt.Errorf("%w: negative log archive size %d", ErrInvalidArgument, size)
 	}
-	zr, err := zip.NewReader(r, size)
+	hf := &headerFinder{ReaderAt: r}
+	zr, err := zip.NewReader(hf, size)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidArchive, err)
 	}
 
 	var jobs []*JobLog
+	var spans []entrySpan
 	stepsByFolder := make(map[string][]*StepLog) // in archive order
 	for _, f := range zr.File {
 		if outsideArchive(f.Name) {
@@ -152,14 +157,20 @@ func OpenLogArchive(r io.ReaderAt, size int64) (*LogArchive, error) {
 		if !ok {
 			continue
 		}
-		if err := checkEntry(f, size); err != nil {
+		span, err := checkEntry(hf, f, size)
+		if err != nil {
 			return nil, err
 		}
+		spans = append(spans, span)
 		if len(path) == 2 {
 			stepsByFolder[path[0]] = append(stepsByFolder[path[0]], &StepLog{Number: n, Name: name, file: f})
 		} else {
 			jobs = append(jobs, &JobLog{Number: n, Name: name, file: f})
 		}
+	}
+
+	if err := checkOverlap(spans); err != nil {
+		return nil, err
 	}
 
 	jobs = dropSupersededLegacy(jobs)
@@ -328,11 +339,12 @@ func outsideArchive(name string) bool {
 // checkEntry rejects an entry whose data cannot be where and what its header
 // says, so that it fails when the archive is opened rather than part-way
 // through a read: the zip reader itself only notices when the data runs out.
-func checkEntry(f *zip.File, archiveSize int64) error {
-	start, err := f.DataOffset()
+// It returns the entry's span, for checkOverlap.
+func checkEntry(hf *headerFinder, f *zip.File, archiveSize int64) (entrySpan, error) {
+	header, start, err := hf.offsets(f)
 	if err != nil {
 		// Reading r where the directory points failed: the offset is wrong.
-		return fmt.Errorf("%w: %s: %w", ErrInvalidArchive, f.Name, err)
+		return entrySpan{}, fmt.Errorf("%w: %s: %w", ErrInvalidArchive, f.Name, err)
 	}
 	packed, unpacked := f.CompressedSize64, f.UncompressedSize64
 	fits := start >= 0 && start <= archiveSize && packed <= uint64(archiveSize-start)
@@ -342,13 +354,13 @@ func checkEntry(f *zip.File, archiveSize int64) error {
 	case zip.Deflate:
 		fits = fits && unpacked/maxDeflateRatio <= packed+1
 	default:
-		return fmt.Errorf("%w: %s: unsupported compression method %d", ErrInvalidArchive, f.Name, f.Method)
+		return entrySpan{}, fmt.Errorf("%w: %s: unsupported compression method %d", ErrInvalidArchive, f.Name, f.Method)
 	}
 	if !fits {
-		return fmt.Errorf("%w: %s: declared sizes (%d compressed, %d uncompressed) do not fit its data",
+		return entrySpan{}, fmt.Errorf("%w: %s: declared sizes (%d compressed, %d uncompressed) do not fit its data",
 			ErrInvalidArchive, f.Name, packed, unpacked)
 	}
-	return nil
+	return entrySpan{name: f.Name, start: header, end: start + int64(packed)}, nil
 }
 
 // dropSupersededLegacy removes the files of GitHub's older log service,

@@ -161,6 +161,21 @@ func TestOpenLogArchiveLayouts(t *testing.T) {
 			},
 		},
 		{
+			name: "empty logs and folder entries",
+			entries: []zipEntry{
+				{name: "build/"},
+				{name: "build/1_Set up job.txt", stored: true},
+				{name: "build/2_Run make.txt"},
+				{name: "0_build.txt"},
+				{name: "test/"},
+				{name: "1_test.txt", stored: true},
+			},
+			want: []wantJob{
+				{number: 0, name: "build", steps: []wantStep{{1, "Set up job", ""}, {2, "Run make", ""}}},
+				{number: 1, name: "test"},
+			},
+		},
+		{
 			name: "jobs and steps in numeric order",
 			entries: []zipEntry{
 				{name: "10_ten.txt", body: "10"},
