@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -75,23 +76,47 @@ func stored(name string, offset int, data []byte) rawEntry {
 // deflate stream of 64 MiB of empty lines, which fits in about 64 KiB.
 func sharedStream(t testing.TB, jobs int) []byte {
 	t.Helper()
-	log := bytes.Repeat([]byte("\n"), 64<<20)
-	var packed bytes.Buffer
-	fw, err := flate.NewWriter(&packed, flate.BestCompression)
-	require.NoError(t, err)
-	_, err = fw.Write(log)
-	require.NoError(t, err)
-	require.NoError(t, fw.Close())
+	const chunk, chunks = 256 << 10, 256
+	packed := newlines(t, chunk, chunks)
+	var crc uint32
+	lines := bytes.Repeat([]byte("\n"), chunk)
+	for range chunks {
+		crc = crc32.Update(crc, crc32.IEEETable, lines)
+	}
 
-	first := rawEntry{name: "0_job.txt", method: 8, crc: crc32.ChecksumIEEE(log),
-		packed: uint32(packed.Len()), unpacked: uint32(len(log))}
-	body := append(localHeader(first), packed.Bytes()...)
+	first := rawEntry{name: "0_job.txt", method: 8, crc: crc,
+		packed: uint32(len(packed)), unpacked: chunk * chunks}
+	body := append(localHeader(first), packed...)
 	entries := make([]rawEntry, jobs)
 	for i := range entries {
 		entries[i] = first
 		entries[i].name = fmt.Sprintf("%d_job.txt", i)
 	}
 	return rawZip(body, entries...)
+}
+
+// newlines deflates n chunks of size newlines. It compresses two chunks and
+// repeats the second's blocks, which refer only to the newlines before them,
+// for the rest: compressing 64 MiB is slow under the race detector.
+func newlines(t testing.TB, size, n int) []byte {
+	t.Helper()
+	var out bytes.Buffer
+	fw, err := flate.NewWriter(&out, flate.BestCompression)
+	require.NoError(t, err)
+	chunk := bytes.Repeat([]byte("\n"), size)
+	_, err = fw.Write(chunk)
+	require.NoError(t, err)
+	require.NoError(t, fw.Flush())
+	first := out.Len()
+	_, err = fw.Write(chunk)
+	require.NoError(t, err)
+	require.NoError(t, fw.Flush())
+	next := bytes.Clone(out.Bytes()[first:])
+	for range n - 2 {
+		out.Write(next)
+	}
+	require.NoError(t, fw.Close()) // the final, empty block
+	return out.Bytes()
 }
 
 func TestOpenLogArchiveRejectsOverlappingEntries(t *testing.T) {
@@ -139,6 +164,13 @@ func TestOpenLogArchiveRejectsOverlappingEntries(t *testing.T) {
 			assert.Nil(t, a)
 		})
 	}
+}
+
+func TestNewlinesDeflates(t *testing.T) {
+	packed := newlines(t, 64<<10, 4)
+	b, err := io.ReadAll(flate.NewReader(bytes.NewReader(packed)))
+	require.NoError(t, err)
+	assert.Equal(t, bytes.Repeat([]byte("\n"), 256<<10), b)
 }
 
 func TestRawZipBuildsValidArchives(t *testing.T) {
