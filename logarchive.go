@@ -56,13 +56,17 @@ const (
 // Windows file name cannot hold (among them "/" and ":"), which older archives
 // drop and newer ones replace with "_", and are cut at 90 UTF-16 code units.
 // Entries that fit neither pattern, such as ".DS_Store", "system.txt" or deeper
-// paths, are ignored, as are folders without a job file.
+// paths, are ignored. A folder of step files without a job file named like it
+// is a job too (see JobLog.FolderOnly).
 //
 // A LogArchive is safe for concurrent use.
 type LogArchive struct {
 	// Jobs holds the archive's jobs in job order, the N of "N_name.txt",
-	// and in archive order for equal N. Jobs that share a name, such as
-	// matrix jobs or jobs cut to the same 90-unit prefix, are all kept.
+	// and in archive order for equal N; then the jobs that have only a
+	// folder, which carry no order of their own, by folder name (in byte
+	// order, so the listing does not depend on how the zip was written).
+	// Jobs that share a name, such as matrix jobs or jobs cut to the same
+	// 90-unit prefix, are all kept.
 	Jobs []*JobLog
 
 	release   func() error // frees storage the archive owns; nil if none
@@ -96,7 +100,13 @@ type JobLog struct {
 	// the step before them, so later step numbers may differ from GitHub's.
 	StepsFromMarkers bool
 
-	file *zip.File
+	// FolderOnly reports that the archive has a folder of step files for the
+	// job but no "N_name.txt" job file, as in the archive the GitHub CLI
+	// tests its log viewer with. Name is then the folder's, Number is 0 and
+	// means nothing, and Open streams the steps' logs one after another.
+	FolderOnly bool
+
+	file *zip.File // nil for a FolderOnly job
 }
 
 // StepLog is one step of a JobLog.
@@ -175,7 +185,7 @@ func OpenLogArchive(r io.ReaderAt, size int64) (*LogArchive, error) {
 
 	jobs = dropSupersededLegacy(jobs)
 	slices.SortStableFunc(jobs, jobOrder)
-	assignSteps(jobs, stepsByFolder)
+	jobs = append(jobs, assignSteps(jobs, stepsByFolder)...)
 	for _, j := range jobs {
 		if len(j.Steps) > 0 {
 			slices.SortStableFunc(j.Steps, func(a, b *StepLog) int { return cmp.Compare(a.Number, b.Number) })
@@ -251,11 +261,15 @@ func (a *LogArchive) Close() error {
 }
 
 // Open streams the job's full log, without the byte-order mark the runner
-// writes first; the caller must close it. It returns an
+// writes first; for a FolderOnly job, its steps' logs in step order, each
+// without its byte-order mark. The caller must close it. It returns an
 // error if the log cannot be read, wrapping ErrInvalidArchive if its entry is
 // corrupt; reads from the stream fail the same way. A nil JobLog, or one that
 // does not come from a LogArchive, gives an error wrapping ErrInvalidArgument.
 func (j *JobLog) Open() (io.ReadCloser, error) {
+	if j != nil && j.file == nil && j.FolderOnly && len(j.Steps) > 0 {
+		return openSteps(j.Steps)
+	}
 	if j == nil || j.file == nil {
 		return nil, fmt.Errorf("%w: job log not from a LogArchive", ErrInvalidArgument)
 	}
@@ -391,22 +405,31 @@ func jobOrder(a, b *JobLog) int {
 // assignSteps gives each job the step files from the folder named like it.
 // Jobs that share a name share a folder, where each step number then appears
 // once per job: its k-th occurrence, in archive order, goes to the k-th job.
-func assignSteps(jobs []*JobLog, stepsByFolder map[string][]*StepLog) {
+// Occurrences beyond the jobs of that name, as in a folder without a job
+// file, make FolderOnly jobs, which it returns in folder-name order.
+func assignSteps(jobs []*JobLog, stepsByFolder map[string][]*StepLog) []*JobLog {
 	jobsByName := make(map[string][]*JobLog)
 	for _, j := range jobs {
 		jobsByName[j.Name] = append(jobsByName[j.Name], j)
 	}
+	var folderOnly []*JobLog
 	for folder, steps := range stepsByFolder {
 		sameName := jobsByName[folder]
 		seen := make(map[int]int)
 		for _, s := range steps {
 			k := seen[s.Number]
 			seen[s.Number]++
-			if k < len(sameName) {
-				sameName[k].Steps = append(sameName[k].Steps, s)
+			if k == len(sameName) {
+				j := &JobLog{Name: folder, FolderOnly: true}
+				sameName = append(sameName, j)
+				folderOnly = append(folderOnly, j)
 			}
+			sameName[k].Steps = append(sameName[k].Steps, s)
 		}
 	}
+	// Stable, so that a folder's jobs keep their order.
+	slices.SortStableFunc(folderOnly, func(a, b *JobLog) int { return strings.Compare(a.Name, b.Name) })
+	return folderOnly
 }
 
 // splitAtMarkers scans the job log in f once and returns its steps as

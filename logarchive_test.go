@@ -86,6 +86,7 @@ type wantJob struct {
 	name        string
 	log         string
 	fromMarkers bool
+	folderOnly  bool
 	steps       []wantStep
 }
 
@@ -98,6 +99,7 @@ func requireJobs(t *testing.T, a *LogArchive, want []wantJob) {
 		assert.Equal(t, w.name, j.Name, "job %d name", i)
 		assert.Equal(t, w.log, readLog(t, j.Open), "job %d log", i)
 		assert.Equal(t, w.fromMarkers, j.StepsFromMarkers, "job %d StepsFromMarkers", i)
+		assert.Equal(t, w.folderOnly, j.FolderOnly, "job %d FolderOnly", i)
 		require.Len(t, j.Steps, len(w.steps), "job %d steps", i)
 		for k, ws := range w.steps {
 			s := j.Steps[k]
@@ -246,12 +248,59 @@ func TestOpenLogArchiveLayouts(t *testing.T) {
 			want: []wantJob{{number: 0, name: "build", log: markedText, fromMarkers: true, steps: markedSteps}},
 		},
 		{
-			name: "folder without job file is ignored",
+			name: "folders only, the GitHub CLI's layout",
+			entries: []zipEntry{
+				{name: "test/2_Run go test.txt", body: "\uFEFF" + ts + "ok\n"},
+				{name: "lint/1_Set up job.txt", body: "\uFEFF" + ts + "lint setup\n"},
+				{name: "test/1_Set up job.txt", body: "\uFEFF" + ts + "test setup\n", stored: true},
+				{name: "lint/3_Complete job.txt", body: ts + "done\n"},
+				{name: "lint/2_Run golangci-lint.txt", body: ts + "0 issues.\n"},
+			},
+			want: []wantJob{
+				{name: "lint", folderOnly: true, log: ts + "lint setup\n" + ts + "0 issues.\n" + ts + "done\n",
+					steps: []wantStep{
+						{1, "Set up job", ts + "lint setup\n"},
+						{2, "Run golangci-lint", ts + "0 issues.\n"},
+						{3, "Complete job", ts + "done\n"},
+					}},
+				{name: "test", folderOnly: true, log: ts + "test setup\n" + ts + "ok\n", steps: []wantStep{
+					{1, "Set up job", ts + "test setup\n"},
+					{2, "Run go test", ts + "ok\n"},
+				}},
+			},
+		},
+		{
+			name: "folder without job file beside numbered and legacy jobs comes last",
 			entries: []zipEntry{
 				{name: "orphan/1_Set up job.txt", body: "x"},
+				{name: "-42_old.txt", body: "old"},
 				{name: "0_build.txt", body: "job"},
+				{name: "a orphan/1_Set up job.txt", body: "a"},
 			},
-			want: []wantJob{{number: 0, name: "build", log: "job"}},
+			want: []wantJob{
+				{number: 0, name: "build", log: "job"},
+				{number: -42, name: "old", log: "old"},
+				{name: "a orphan", folderOnly: true, log: "a", steps: []wantStep{{1, "Set up job", "a"}}},
+				{name: "orphan", folderOnly: true, log: "x", steps: []wantStep{{1, "Set up job", "x"}}},
+			},
+		},
+		{
+			name: "folder holding two jobs of one name, one without a job file",
+			entries: []zipEntry{
+				{name: "build/1_Set up job.txt", body: "setup first"},
+				{name: "build/1_Set up job.txt", body: "setup second"},
+				{name: "0_build.txt", body: "first"},
+				{name: "build/2_Run make.txt", body: "make first"},
+				{name: "build/2_Run make.txt", body: "make second"},
+			},
+			want: []wantJob{
+				{number: 0, name: "build", log: "first", steps: []wantStep{
+					{1, "Set up job", "setup first"}, {2, "Run make", "make first"},
+				}},
+				{name: "build", folderOnly: true, log: "setup secondmake second", steps: []wantStep{
+					{1, "Set up job", "setup second"}, {2, "Run make", "make second"},
+				}},
+			},
 		},
 		{
 			name: "legacy job file beside a numbered one is dropped",
@@ -514,6 +563,8 @@ func TestLogArchiveConcurrentReads(t *testing.T) {
 		zipEntry{name: "0_a.txt", body: markedLog},
 		zipEntry{name: "1_b.txt", body: "b"},
 		zipEntry{name: "b/1_Set up job.txt", body: "b1"},
+		zipEntry{name: "c/1_Set up job.txt", body: "c1"},
+		zipEntry{name: "c/2_Run make.txt", body: "c2"},
 	)
 	read := func(open func() (io.ReadCloser, error)) {
 		rc, err := open()
@@ -666,6 +717,59 @@ func TestCorruptEntriesFailOnRead(t *testing.T) {
 			assert.ErrorIs(t, err, ErrInvalidArchive)
 		})
 	}
+}
+
+func TestFolderOnlyJobStream(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+
+	long := strings.Repeat(ts+"a line long enough to span reads\n", 2000)
+	t.Run("reads like one log", func(t *testing.T) {
+		j := openZip(t,
+			zipEntry{name: "build/2_b.txt", body: "\uFEFF" + long},
+			zipEntry{name: "build/1_a.txt", body: "\uFEFF" + long, stored: true},
+			zipEntry{name: "build/3_empty.txt"},
+			zipEntry{name: "build/4_c.txt", body: "end"},
+		).Jobs[0]
+		rc, err := j.Open()
+		require.NoError(t, err)
+		assert.NoError(t, iotest.TestReader(rc, []byte(long+long+"end")))
+		require.NoError(t, rc.Close())
+		_, err = rc.Read(make([]byte, 1))
+		assert.ErrorIs(t, err, os.ErrClosed, "Read after Close")
+	})
+	t.Run("a corrupt step fails the read", func(t *testing.T) {
+		j := openZip(t,
+			zipEntry{name: "build/1_a.txt", body: "first"},
+			zipEntry{name: "build/2_b.txt", body: "log", raw: &zip.FileHeader{Method: zip.Store,
+				CompressedSize64: 3, UncompressedSize64: 3, CRC32: crc32.ChecksumIEEE([]byte("log")) + 1}},
+		).Jobs[0]
+		rc, err := j.Open()
+		require.NoError(t, err)
+		defer rc.Close()
+		b, err := io.ReadAll(rc)
+		assert.ErrorIs(t, err, ErrInvalidArchive)
+		assert.True(t, strings.HasPrefix(string(b), "first"), "the first step arrives whole: %q", b)
+		_, err = rc.Read(make([]byte, 1))
+		assert.ErrorIs(t, err, ErrInvalidArchive, "the error sticks")
+	})
+	t.Run("closed mid-stream", func(t *testing.T) {
+		j := openZip(t, zipEntry{name: "build/1_a.txt", body: long}, zipEntry{name: "build/2_b.txt", body: long}).Jobs[0]
+		rc, err := j.Open()
+		require.NoError(t, err)
+		_, err = rc.Read(make([]byte, 10))
+		require.NoError(t, err)
+		assert.NoError(t, rc.Close())
+		assert.NoError(t, rc.Close(), "second Close")
+	})
+	t.Run("archive closed", func(t *testing.T) {
+		t.Setenv("TMPDIR", t.TempDir())
+		data := buildZip(t, zipEntry{name: "build/1_a.txt", body: "a"})
+		a, err := openLogArchiveFrom(io.NopCloser(bytes.NewReader(data)))
+		require.NoError(t, err)
+		require.NoError(t, a.Close())
+		_, err = a.Job("build").Open()
+		assert.Error(t, err)
+	})
 }
 
 // body is a download's response body that records its closing.
