@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"slices"
 	"strconv"
@@ -201,20 +202,25 @@ func OpenLogArchive(r io.ReaderAt, size int64) (*LogArchive, error) {
 
 // openLogArchiveFrom copies rc (closing it) into a temporary file, opens it as
 // a LogArchive whose Close removes the file. It removes the file on every
-// error path too.
-func openLogArchiveFrom(rc io.ReadCloser) (*LogArchive, error) {
+// error path too, and fails with ErrLogArchiveTooLarge once rc gives more
+// than limit bytes.
+func openLogArchiveFrom(rc io.ReadCloser, limit int64) (*LogArchive, error) {
 	f, err := os.CreateTemp("", "ghactions-logs-*.zip")
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("ghactions: store log archive: %w", err), rc.Close())
 	}
 	discard := func() error { return errors.Join(f.Close(), os.Remove(f.Name())) }
 
-	size, err := io.Copy(f, rc)
+	// One byte past the limit tells an archive over it from one that fills it.
+	size, err := io.Copy(f, io.LimitReader(rc, min(limit, math.MaxInt64-1)+1))
 	if closeErr := rc.Close(); err == nil {
 		err = closeErr
 	}
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("ghactions: store log archive: %w", err), discard())
+	}
+	if size > limit {
+		return nil, errors.Join(tooLarge(limit), discard())
 	}
 	a, err := OpenLogArchive(f, size)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -764,7 +765,7 @@ func TestFolderOnlyJobStream(t *testing.T) {
 	t.Run("archive closed", func(t *testing.T) {
 		t.Setenv("TMPDIR", t.TempDir())
 		data := buildZip(t, zipEntry{name: "build/1_a.txt", body: "a"})
-		a, err := openLogArchiveFrom(io.NopCloser(bytes.NewReader(data)))
+		a, err := openLogArchiveFrom(io.NopCloser(bytes.NewReader(data)), DefaultMaxLogArchiveSize)
 		require.NoError(t, err)
 		require.NoError(t, a.Close())
 		_, err = a.Job("build").Open()
@@ -792,9 +793,14 @@ func TestOpenLogArchiveFrom(t *testing.T) {
 	tests := []struct {
 		name    string
 		body    *body
+		limit   int64 // 0: DefaultMaxLogArchiveSize
 		wantErr error
 	}{
 		{name: "valid", body: &body{Reader: bytes.NewReader(valid)}},
+		{name: "at the limit", body: &body{Reader: bytes.NewReader(valid)}, limit: int64(len(valid))},
+		{name: "no limit to speak of", body: &body{Reader: bytes.NewReader(valid)}, limit: math.MaxInt64},
+		{name: "over the limit", body: &body{Reader: bytes.NewReader(valid)}, limit: int64(len(valid)) - 1,
+			wantErr: ErrLogArchiveTooLarge},
 		{name: "read fails", body: &body{Reader: io.MultiReader(bytes.NewReader(valid[:10]), iotest.ErrReader(errBoom))},
 			wantErr: errBoom},
 		{name: "close fails", body: &body{Reader: bytes.NewReader(valid), closeErr: errBoom}, wantErr: errBoom},
@@ -805,7 +811,11 @@ func TestOpenLogArchiveFrom(t *testing.T) {
 			dir := t.TempDir()
 			t.Setenv("TMPDIR", dir)
 
-			a, err := openLogArchiveFrom(tt.body)
+			limit := tt.limit
+			if limit == 0 {
+				limit = DefaultMaxLogArchiveSize
+			}
+			a, err := openLogArchiveFrom(tt.body, limit)
 			assert.True(t, tt.body.closed, "body closed")
 			if tt.wantErr != nil {
 				require.ErrorIs(t, err, tt.wantErr)
@@ -830,7 +840,7 @@ func TestOpenLogArchiveFromWithoutTempDir(t *testing.T) {
 	t.Setenv("TMPDIR", filepath.Join(t.TempDir(), "missing"))
 	b := &body{Reader: strings.NewReader("data")}
 
-	a, err := openLogArchiveFrom(b)
+	a, err := openLogArchiveFrom(b, DefaultMaxLogArchiveSize)
 	require.Error(t, err)
 	assert.Nil(t, a)
 	assert.True(t, b.closed, "body closed")
