@@ -76,7 +76,8 @@ type LogArchive struct {
 
 // JobLog is one job of a LogArchive.
 type JobLog struct {
-	// Number is the N of the job's "N_name.txt" file, its position in the run.
+	// Number is the N of the job's "N_name.txt" file, its position in the run
+	// (0 for a FolderOnly job, which has no such file).
 	// Files that GitHub's older log service wrote carry a negative job ID
 	// instead; such a job is listed after the numbered ones, and left out when
 	// a numbered file has the same name, as GitHub may serve both for one job

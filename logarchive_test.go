@@ -864,18 +864,32 @@ func FuzzOpenLogArchive(f *testing.F) {
 			require.ErrorIs(t, err, ErrInvalidArchive)
 			return
 		}
+		var entryBytes int // read from distinct entries, each counted once
 		for _, j := range a.Jobs {
 			require.NotNil(t, a.Job(j.Name))
 			log, ok := readFuzzed(t, j.Open)
+			if !j.FolderOnly {
+				entryBytes += len(log)
+			}
 			var joined []byte
+			stepsOK := true
 			for _, s := range j.Steps {
-				step, _ := readFuzzed(t, s.Open)
+				step, ok := readFuzzed(t, s.Open)
+				stepsOK = stepsOK && ok
 				joined = append(joined, step...)
+				if !s.split {
+					entryBytes += len(step)
+				}
 			}
 			if ok && j.StepsFromMarkers {
 				require.Equal(t, log, joined, "steps split at markers make up the job log")
 			}
+			if ok && stepsOK && j.FolderOnly {
+				require.Equal(t, joined, log, "a folder-only job's log is its steps'")
+			}
 		}
+		// Entries own disjoint bytes, each inflating at most as deflate can.
+		require.LessOrEqual(t, entryBytes, 2*maxDeflateRatio*len(data), "logs read from %d bytes", len(data))
 		require.NoError(t, a.Close())
 	})
 }
