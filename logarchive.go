@@ -62,12 +62,12 @@ const (
 //
 // A LogArchive is safe for concurrent use.
 type LogArchive struct {
-	// Jobs holds the archive's jobs in job order, the N of "N_name.txt",
-	// and in archive order for equal N; then the jobs that have only a
-	// folder, which carry no order of their own, by folder name (in byte
-	// order, so the listing does not depend on how the zip was written).
-	// Jobs that share a name, such as matrix jobs or jobs cut to the same
-	// 90-unit prefix, are all kept.
+	// Jobs holds the archive's jobs in job order, the N of "N_name.txt"
+	// (see JobLog.Number for the older log service's files), and in archive
+	// order for equal N; then the FolderOnly jobs, which carry no position,
+	// by folder name in byte order, so that the listing does not depend on
+	// how the zip was written. Jobs that share a name, such as matrix jobs or
+	// jobs cut to the same 90-unit prefix, are all kept.
 	Jobs []*JobLog
 
 	release   func() error // frees storage the archive owns; nil if none
@@ -155,7 +155,7 @@ func OpenLogArchive(r io.ReaderAt, size int64) (*LogArchive, error) {
 	}
 
 	var jobs []*JobLog
-	var spans []entrySpan
+	spans := make([]entrySpan, 0, len(zr.File))
 	stepsByFolder := make(map[string][]*StepLog) // in archive order
 	for _, f := range zr.File {
 		if outsideArchive(f.Name) {

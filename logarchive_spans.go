@@ -30,6 +30,7 @@ type headerFinder struct {
 	// in use, which may be concurrent, find them unchanging.
 	watching bool
 	first    int64 // offset of the first read while watching; -1 if none
+	hdr      [localHeaderLen]byte
 }
 
 func (h *headerFinder) ReadAt(p []byte, off int64) (int, error) {
@@ -58,8 +59,8 @@ func (h *headerFinder) offsets(f *zip.File) (header, data int64, err error) {
 	if header < 0 {
 		return 0, 0, errNoLocalHeader
 	}
-	var b [localHeaderLen]byte
-	if _, err := h.ReaderAt.ReadAt(b[:], header); err != nil {
+	b := h.hdr[:]
+	if _, err := h.ReaderAt.ReadAt(b, header); err != nil {
 		return 0, 0, err
 	}
 	le := binary.LittleEndian

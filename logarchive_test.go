@@ -921,3 +921,24 @@ func TestOpenLeavesOutTheByteOrderMark(t *testing.T) {
 	assert.Equal(t, ts+"step \uFEFF kept\n", readLog(t, a.Job("build").Step(1).Open))
 	assert.Equal(t, "\uFEFF"+ts+"only the first goes\n", readLog(t, a.Job("test").Open))
 }
+
+// BenchmarkOpenLogArchive opens an archive of 256 jobs (GitHub's most for a
+// matrix) with 20 step files each.
+func BenchmarkOpenLogArchive(b *testing.B) {
+	var entries []zipEntry
+	for j := range 256 {
+		job := fmt.Sprintf("test (%d)", j)
+		entries = append(entries, zipEntry{name: fmt.Sprintf("%d_%s.txt", j, job), body: ts + "log\n"})
+		for s := 1; s <= 20; s++ {
+			entries = append(entries, zipEntry{name: fmt.Sprintf("%s/%d_Run step %d.txt", job, s, s), body: ts + "step\n"})
+		}
+	}
+	data := buildZip(b, entries...)
+	b.ReportAllocs()
+	for b.Loop() {
+		a, err := OpenLogArchive(bytes.NewReader(data), int64(len(data)))
+		if err != nil || len(a.Jobs) != 256 {
+			b.Fatal(err)
+		}
+	}
+}
