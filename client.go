@@ -32,6 +32,8 @@ type Client struct {
 	logger     *slog.Logger
 	clock      Clock
 	rate       atomic.Pointer[Rate]
+
+	maxLogArchive int64 // 0: DefaultMaxLogArchiveSize
 }
 
 // NewClient returns a client configured by opts; with none it talks to
@@ -71,6 +73,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		clock:      cfg.clock,
 	}
 	c.httpClient = c.newHTTPClient(cfg.httpClient)
+	c.maxLogArchive = cfg.maxLogArchive
 	c.Runs = &RunsService{client: c}
 	return c, nil
 }

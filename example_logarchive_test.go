@@ -3,6 +3,8 @@ package ghactions_test
 import (
 	"archive/zip"
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log"
@@ -52,4 +54,25 @@ func ExampleOpenLogArchive() {
 	// Output:
 	// Run make:
 	// make: Nothing to be done for 'all'.
+}
+
+func ExampleWithMaxLogArchiveSize() {
+	c, err := ghactions.NewClient(
+		ghactions.WithToken(os.Getenv("GITHUB_TOKEN")),
+		ghactions.WithMaxLogArchiveSize(256<<20), // 256 MiB on disk at most
+	)
+	if err != nil {
+		log.Fatal(err)
+	}
+	a, err := c.Runs.DownloadLogArchive(context.Background(), "octo-org", "octo-repo", 42)
+	if errors.Is(err, ghactions.ErrLogArchiveTooLarge) {
+		log.Fatal("the run's logs are over 256 MiB; stream them with Logs instead")
+	}
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer a.Close()
+	for _, j := range a.Jobs {
+		fmt.Println(j.Name, len(j.Steps))
+	}
 }

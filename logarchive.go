@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"slices"
 	"strconv"
@@ -21,8 +22,8 @@ import (
 
 // ErrInvalidArchive is wrapped by the errors for data that is not a readable
 // GitHub Actions log archive: not a zip, truncated or corrupt, holding an
-// entry name that points outside the archive, or declaring sizes its data
-// cannot have.
+// entry name that points outside the archive, declaring sizes its data
+// cannot have, or holding entries that share bytes.
 var ErrInvalidArchive = errors.New("ghactions: invalid log archive")
 
 const (
@@ -56,13 +57,17 @@ const (
 // Windows file name cannot hold (among them "/" and ":"), which older archives
 // drop and newer ones replace with "_", and are cut at 90 UTF-16 code units.
 // Entries that fit neither pattern, such as ".DS_Store", "system.txt" or deeper
-// paths, are ignored, as are folders without a job file.
+// paths, are ignored. A folder of step files without a job file named like it
+// is a job too (see JobLog.FolderOnly).
 //
 // A LogArchive is safe for concurrent use.
 type LogArchive struct {
-	// Jobs holds the archive's jobs in job order, the N of "N_name.txt",
-	// and in archive order for equal N. Jobs that share a name, such as
-	// matrix jobs or jobs cut to the same 90-unit prefix, are all kept.
+	// Jobs holds the archive's jobs in job order, the N of "N_name.txt"
+	// (see JobLog.Number for the older log service's files), and in archive
+	// order for equal N; then the FolderOnly jobs, which carry no position,
+	// by folder name in byte order, so that the listing does not depend on
+	// how the zip was written. Jobs that share a name, such as matrix jobs or
+	// jobs cut to the same 90-unit prefix, are all kept.
 	Jobs []*JobLog
 
 	release   func() error // frees storage the archive owns; nil if none
@@ -71,7 +76,8 @@ type LogArchive struct {
 
 // JobLog is one job of a LogArchive.
 type JobLog struct {
-	// Number is the N of the job's "N_name.txt" file, its position in the run.
+	// Number is the N of the job's "N_name.txt" file, its position in the run
+	// (0 for a FolderOnly job, which has no such file).
 	// Files that GitHub's older log service wrote carry a negative job ID
 	// instead; such a job is listed after the numbered ones, and left out when
 	// a numbered file has the same name, as GitHub may serve both for one job
@@ -96,7 +102,13 @@ type JobLog struct {
 	// the step before them, so later step numbers may differ from GitHub's.
 	StepsFromMarkers bool
 
-	file *zip.File
+	// FolderOnly reports that the archive has a folder of step files for the
+	// job but no "N_name.txt" job file, as in the archive the GitHub CLI
+	// tests its log viewer with. Name is then the folder's, Number is 0 and
+	// means nothing, and Open streams the steps' logs one after another.
+	FolderOnly bool
+
+	file *zip.File // nil for a FolderOnly job
 }
 
 // StepLog is one step of a JobLog.
@@ -123,15 +135,27 @@ type StepLog struct {
 //
 // It returns an error wrapping ErrInvalidArchive for data that is not a zip,
 // a truncated or corrupt archive, an entry name that points outside the
-// archive ("../x", "/x", `x\y`), or sizes the entry's data cannot have.
-// An archive with no job files gives a LogArchive without Jobs.
+// archive ("../x", "/x", `x\y`), sizes the entry's data cannot have, or two
+// job or step files whose bytes (local header and data) overlap, as in zips
+// that point many entries at one compressed stream to inflate far beyond
+// their size.
+// An archive with no job files gives a LogArchive without Jobs. A nil r or a
+// negative size gives an error wrapping ErrInvalidArgument.
 func OpenLogArchive(r io.ReaderAt, size int64) (*LogArchive, error) {
-	zr, err := zip.NewReader(r, size)
+	if r == nil {
+		return nil, fmt.Errorf("%w: nil log archive reader", ErrInvalidArgument)
+	}
+	if size < 0 {
+		return nil, fmt.Errorf("%w: negative log archive size %d", ErrInvalidArgument, size)
+	}
+	hf := &headerFinder{ReaderAt: r}
+	zr, err := zip.NewReader(hf, size)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidArchive, err)
 	}
 
 	var jobs []*JobLog
+	spans := make([]entrySpan, 0, len(zr.File))
 	stepsByFolder := make(map[string][]*StepLog) // in archive order
 	for _, f := range zr.File {
 		if outsideArchive(f.Name) {
@@ -145,9 +169,11 @@ func OpenLogArchive(r io.ReaderAt, size int64) (*LogArchive, error) {
 		if !ok {
 			continue
 		}
-		if err := checkEntry(f, size); err != nil {
+		span, err := checkEntry(hf, f, size)
+		if err != nil {
 			return nil, err
 		}
+		spans = append(spans, span)
 		if len(path) == 2 {
 			stepsByFolder[path[0]] = append(stepsByFolder[path[0]], &StepLog{Number: n, Name: name, file: f})
 		} else {
@@ -155,9 +181,13 @@ func OpenLogArchive(r io.ReaderAt, size int64) (*LogArchive, error) {
 		}
 	}
 
+	if err := checkOverlap(spans); err != nil {
+		return nil, err
+	}
+
 	jobs = dropSupersededLegacy(jobs)
 	slices.SortStableFunc(jobs, jobOrder)
-	assignSteps(jobs, stepsByFolder)
+	jobs = append(jobs, assignSteps(jobs, stepsByFolder)...)
 	for _, j := range jobs {
 		if len(j.Steps) > 0 {
 			slices.SortStableFunc(j.Steps, func(a, b *StepLog) int { return cmp.Compare(a.Number, b.Number) })
@@ -173,20 +203,25 @@ func OpenLogArchive(r io.ReaderAt, size int64) (*LogArchive, error) {
 
 // openLogArchiveFrom copies rc (closing it) into a temporary file, opens it as
 // a LogArchive whose Close removes the file. It removes the file on every
-// error path too.
-func openLogArchiveFrom(rc io.ReadCloser) (*LogArchive, error) {
+// error path too, and fails with ErrLogArchiveTooLarge once rc gives more
+// than limit bytes.
+func openLogArchiveFrom(rc io.ReadCloser, limit int64) (*LogArchive, error) {
 	f, err := os.CreateTemp("", "ghactions-logs-*.zip")
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("ghactions: store log archive: %w", err), rc.Close())
 	}
 	discard := func() error { return errors.Join(f.Close(), os.Remove(f.Name())) }
 
-	size, err := io.Copy(f, rc)
+	// One byte past the limit tells an archive over it from one that fills it.
+	size, err := io.Copy(f, io.LimitReader(rc, min(limit, math.MaxInt64-1)+1))
 	if closeErr := rc.Close(); err == nil {
 		err = closeErr
 	}
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("ghactions: store log archive: %w", err), discard())
+	}
+	if size > limit {
+		return nil, errors.Join(tooLarge(limit), discard())
 	}
 	a, err := OpenLogArchive(f, size)
 	if err != nil {
@@ -199,7 +234,11 @@ func openLogArchiveFrom(rc io.ReadCloser) (*LogArchive, error) {
 // Job returns the first job, in job order, named name, or nil if there is
 // none. name may also be the job's real name: when no job is named exactly
 // that, Job looks for the names GitHub writes it under in archive paths.
+// A nil archive has no jobs.
 func (a *LogArchive) Job(name string) *JobLog {
+	if a == nil {
+		return nil
+	}
 	for _, want := range []string{name, archiveName(name, -1), archiveName(name, '_')} {
 		for _, j := range a.Jobs {
 			if j.Name == want {
@@ -214,8 +253,11 @@ func (a *LogArchive) Job(name string) *JobLog {
 // downloaded to a temporary file, it closes and removes the file, after which
 // logs can no longer be read, and returns any error in doing so; for one from
 // OpenLogArchive it does nothing, as the reader stays the caller's. Calls
-// after the first return nil.
+// after the first, and on a nil archive, return nil.
 func (a *LogArchive) Close() error {
+	if a == nil {
+		return nil
+	}
 	var err error
 	a.closeOnce.Do(func() {
 		if a.release != nil {
@@ -226,10 +268,18 @@ func (a *LogArchive) Close() error {
 }
 
 // Open streams the job's full log, without the byte-order mark the runner
-// writes first; the caller must close it. It returns an
+// writes first; for a FolderOnly job, its steps' logs in step order, each
+// without its byte-order mark. The caller must close it. It returns an
 // error if the log cannot be read, wrapping ErrInvalidArchive if its entry is
-// corrupt; reads from the stream fail the same way.
+// corrupt; reads from the stream fail the same way. A nil JobLog, or one that
+// does not come from a LogArchive, gives an error wrapping ErrInvalidArgument.
 func (j *JobLog) Open() (io.ReadCloser, error) {
+	if j != nil && j.file == nil && j.FolderOnly && len(j.Steps) > 0 {
+		return openSteps(j.Steps)
+	}
+	if j == nil || j.file == nil {
+		return nil, fmt.Errorf("%w: job log not from a LogArchive", ErrInvalidArgument)
+	}
 	rc, err := openEntry(j.file)
 	if err != nil {
 		return nil, err
@@ -237,8 +287,12 @@ func (j *JobLog) Open() (io.ReadCloser, error) {
 	return withoutBOM(rc), nil
 }
 
-// Step returns the job's step numbered number, or nil if there is none.
+// Step returns the job's step numbered number, or nil if there is none or j
+// is nil.
 func (j *JobLog) Step(number int) *StepLog {
+	if j == nil {
+		return nil
+	}
 	for _, s := range j.Steps {
 		if s.Number == number {
 			return s
@@ -250,12 +304,16 @@ func (j *JobLog) Step(number int) *StepLog {
 // Open streams the step's log, without a leading byte-order mark; the
 // caller must close it. It returns an error
 // if the log cannot be read, wrapping ErrInvalidArchive if its entry is
-// corrupt; reads from the stream fail the same way.
+// corrupt; reads from the stream fail the same way. A nil StepLog, or one that
+// does not come from a LogArchive, gives an error wrapping ErrInvalidArgument.
 //
 // A step split out of a job log is read by decompressing the job log afresh
 // and skipping to the step, which takes time in proportion to where the step
 // starts but no memory beyond a fixed buffer.
 func (s *StepLog) Open() (io.ReadCloser, error) {
+	if s == nil || s.file == nil {
+		return nil, fmt.Errorf("%w: step log not from a LogArchive", ErrInvalidArgument)
+	}
 	rc, err := openEntry(s.file)
 	if err != nil {
 		return nil, err
@@ -302,11 +360,12 @@ func outsideArchive(name string) bool {
 // checkEntry rejects an entry whose data cannot be where and what its header
 // says, so that it fails when the archive is opened rather than part-way
 // through a read: the zip reader itself only notices when the data runs out.
-func checkEntry(f *zip.File, archiveSize int64) error {
-	start, err := f.DataOffset()
+// It returns the entry's span, for checkOverlap.
+func checkEntry(hf *headerFinder, f *zip.File, archiveSize int64) (entrySpan, error) {
+	header, start, err := hf.offsets(f)
 	if err != nil {
 		// Reading r where the directory points failed: the offset is wrong.
-		return fmt.Errorf("%w: %s: %w", ErrInvalidArchive, f.Name, err)
+		return entrySpan{}, fmt.Errorf("%w: %s: %w", ErrInvalidArchive, f.Name, err)
 	}
 	packed, unpacked := f.CompressedSize64, f.UncompressedSize64
 	fits := start >= 0 && start <= archiveSize && packed <= uint64(archiveSize-start)
@@ -316,13 +375,13 @@ func checkEntry(f *zip.File, archiveSize int64) error {
 	case zip.Deflate:
 		fits = fits && unpacked/maxDeflateRatio <= packed+1
 	default:
-		return fmt.Errorf("%w: %s: unsupported compression method %d", ErrInvalidArchive, f.Name, f.Method)
+		return entrySpan{}, fmt.Errorf("%w: %s: unsupported compression method %d", ErrInvalidArchive, f.Name, f.Method)
 	}
 	if !fits {
-		return fmt.Errorf("%w: %s: declared sizes (%d compressed, %d uncompressed) do not fit its data",
+		return entrySpan{}, fmt.Errorf("%w: %s: declared sizes (%d compressed, %d uncompressed) do not fit its data",
 			ErrInvalidArchive, f.Name, packed, unpacked)
 	}
-	return nil
+	return entrySpan{name: f.Name, start: header, end: start + int64(packed)}, nil
 }
 
 // dropSupersededLegacy removes the files of GitHub's older log service,
@@ -353,22 +412,31 @@ func jobOrder(a, b *JobLog) int {
 // assignSteps gives each job the step files from the folder named like it.
 // Jobs that share a name share a folder, where each step number then appears
 // once per job: its k-th occurrence, in archive order, goes to the k-th job.
-func assignSteps(jobs []*JobLog, stepsByFolder map[string][]*StepLog) {
+// Occurrences beyond the jobs of that name, as in a folder without a job
+// file, make FolderOnly jobs, which it returns in folder-name order.
+func assignSteps(jobs []*JobLog, stepsByFolder map[string][]*StepLog) []*JobLog {
 	jobsByName := make(map[string][]*JobLog)
 	for _, j := range jobs {
 		jobsByName[j.Name] = append(jobsByName[j.Name], j)
 	}
+	var folderOnly []*JobLog
 	for folder, steps := range stepsByFolder {
 		sameName := jobsByName[folder]
 		seen := make(map[int]int)
 		for _, s := range steps {
 			k := seen[s.Number]
 			seen[s.Number]++
-			if k < len(sameName) {
-				sameName[k].Steps = append(sameName[k].Steps, s)
+			if k == len(sameName) {
+				j := &JobLog{Name: folder, FolderOnly: true}
+				sameName = append(sameName, j)
+				folderOnly = append(folderOnly, j)
 			}
+			sameName[k].Steps = append(sameName[k].Steps, s)
 		}
 	}
+	// Stable, so that a folder's jobs keep their order.
+	slices.SortStableFunc(folderOnly, func(a, b *JobLog) int { return strings.Compare(a.Name, b.Name) })
+	return folderOnly
 }
 
 // splitAtMarkers scans the job log in f once and returns its steps as

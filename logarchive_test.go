@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -86,6 +87,7 @@ type wantJob struct {
 	name        string
 	log         string
 	fromMarkers bool
+	folderOnly  bool
 	steps       []wantStep
 }
 
@@ -98,6 +100,7 @@ func requireJobs(t *testing.T, a *LogArchive, want []wantJob) {
 		assert.Equal(t, w.name, j.Name, "job %d name", i)
 		assert.Equal(t, w.log, readLog(t, j.Open), "job %d log", i)
 		assert.Equal(t, w.fromMarkers, j.StepsFromMarkers, "job %d StepsFromMarkers", i)
+		assert.Equal(t, w.folderOnly, j.FolderOnly, "job %d FolderOnly", i)
 		require.Len(t, j.Steps, len(w.steps), "job %d steps", i)
 		for k, ws := range w.steps {
 			s := j.Steps[k]
@@ -158,6 +161,21 @@ func TestOpenLogArchiveLayouts(t *testing.T) {
 					{2, "Run make", "make\n"},
 				}},
 				{number: 1, name: "test", log: "t\n", steps: []wantStep{{1, "Set up job", "t\n"}}},
+			},
+		},
+		{
+			name: "empty logs and folder entries",
+			entries: []zipEntry{
+				{name: "build/"},
+				{name: "build/1_Set up job.txt", stored: true},
+				{name: "build/2_Run make.txt"},
+				{name: "0_build.txt"},
+				{name: "test/"},
+				{name: "1_test.txt", stored: true},
+			},
+			want: []wantJob{
+				{number: 0, name: "build", steps: []wantStep{{1, "Set up job", ""}, {2, "Run make", ""}}},
+				{number: 1, name: "test"},
 			},
 		},
 		{
@@ -231,12 +249,59 @@ func TestOpenLogArchiveLayouts(t *testing.T) {
 			want: []wantJob{{number: 0, name: "build", log: markedText, fromMarkers: true, steps: markedSteps}},
 		},
 		{
-			name: "folder without job file is ignored",
+			name: "folders only, the GitHub CLI's layout",
+			entries: []zipEntry{
+				{name: "test/2_Run go test.txt", body: "\uFEFF" + ts + "ok\n"},
+				{name: "lint/1_Set up job.txt", body: "\uFEFF" + ts + "lint setup\n"},
+				{name: "test/1_Set up job.txt", body: "\uFEFF" + ts + "test setup\n", stored: true},
+				{name: "lint/3_Complete job.txt", body: ts + "done\n"},
+				{name: "lint/2_Run golangci-lint.txt", body: ts + "0 issues.\n"},
+			},
+			want: []wantJob{
+				{name: "lint", folderOnly: true, log: ts + "lint setup\n" + ts + "0 issues.\n" + ts + "done\n",
+					steps: []wantStep{
+						{1, "Set up job", ts + "lint setup\n"},
+						{2, "Run golangci-lint", ts + "0 issues.\n"},
+						{3, "Complete job", ts + "done\n"},
+					}},
+				{name: "test", folderOnly: true, log: ts + "test setup\n" + ts + "ok\n", steps: []wantStep{
+					{1, "Set up job", ts + "test setup\n"},
+					{2, "Run go test", ts + "ok\n"},
+				}},
+			},
+		},
+		{
+			name: "folder without job file beside numbered and legacy jobs comes last",
 			entries: []zipEntry{
 				{name: "orphan/1_Set up job.txt", body: "x"},
+				{name: "-42_old.txt", body: "old"},
 				{name: "0_build.txt", body: "job"},
+				{name: "a orphan/1_Set up job.txt", body: "a"},
 			},
-			want: []wantJob{{number: 0, name: "build", log: "job"}},
+			want: []wantJob{
+				{number: 0, name: "build", log: "job"},
+				{number: -42, name: "old", log: "old"},
+				{name: "a orphan", folderOnly: true, log: "a", steps: []wantStep{{1, "Set up job", "a"}}},
+				{name: "orphan", folderOnly: true, log: "x", steps: []wantStep{{1, "Set up job", "x"}}},
+			},
+		},
+		{
+			name: "folder holding two jobs of one name, one without a job file",
+			entries: []zipEntry{
+				{name: "build/1_Set up job.txt", body: "setup first"},
+				{name: "build/1_Set up job.txt", body: "setup second"},
+				{name: "0_build.txt", body: "first"},
+				{name: "build/2_Run make.txt", body: "make first"},
+				{name: "build/2_Run make.txt", body: "make second"},
+			},
+			want: []wantJob{
+				{number: 0, name: "build", log: "first", steps: []wantStep{
+					{1, "Set up job", "setup first"}, {2, "Run make", "make first"},
+				}},
+				{name: "build", folderOnly: true, log: "setup secondmake second", steps: []wantStep{
+					{1, "Set up job", "setup second"}, {2, "Run make", "make second"},
+				}},
+			},
 		},
 		{
 			name: "legacy job file beside a numbered one is dropped",
@@ -499,6 +564,8 @@ func TestLogArchiveConcurrentReads(t *testing.T) {
 		zipEntry{name: "0_a.txt", body: markedLog},
 		zipEntry{name: "1_b.txt", body: "b"},
 		zipEntry{name: "b/1_Set up job.txt", body: "b1"},
+		zipEntry{name: "c/1_Set up job.txt", body: "c1"},
+		zipEntry{name: "c/2_Run make.txt", body: "c2"},
 	)
 	read := func(open func() (io.ReadCloser, error)) {
 		rc, err := open()
@@ -537,7 +604,6 @@ func TestOpenLogArchiveRejectsBadArchives(t *testing.T) {
 		{name: "empty", data: nil},
 		{name: "truncated", data: valid[:len(valid)/2]},
 		{name: "size short of data", data: valid, size: int64(len(valid)) - 10},
-		{name: "negative size", data: valid, size: -1},
 		{name: "parent folder", data: buildZip(t, zipEntry{name: "../0_evil.txt"})},
 		{name: "parent folder inside", data: buildZip(t, zipEntry{name: "build/../../0_evil.txt"})},
 		{name: "absolute", data: buildZip(t, zipEntry{name: "/0_evil.txt"})},
@@ -572,6 +638,58 @@ func TestOpenLogArchiveRejectsBadArchives(t *testing.T) {
 	}
 }
 
+func TestLogArchiveRejectsBadArguments(t *testing.T) {
+	valid := buildZip(t, zipEntry{name: "0_build.txt", body: "log"})
+	tests := []struct {
+		name string
+		call func() error
+	}{
+		{"nil reader", func() error {
+			a, err := OpenLogArchive(nil, 10)
+			assert.Nil(t, a)
+			return err
+		}},
+		{"negative size", func() error {
+			a, err := OpenLogArchive(bytes.NewReader(valid), -1)
+			assert.Nil(t, a)
+			return err
+		}},
+		{"nil job", func() error {
+			rc, err := (*JobLog)(nil).Open()
+			assert.Nil(t, rc)
+			return err
+		}},
+		{"job not from an archive", func() error {
+			rc, err := (&JobLog{Name: "build"}).Open()
+			assert.Nil(t, rc)
+			return err
+		}},
+		{"nil step", func() error {
+			rc, err := (*StepLog)(nil).Open()
+			assert.Nil(t, rc)
+			return err
+		}},
+		{"step not from an archive", func() error {
+			rc, err := (&StepLog{Number: 1}).Open()
+			assert.Nil(t, rc)
+			return err
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.ErrorIs(t, tt.call(), ErrInvalidArgument)
+		})
+	}
+}
+
+func TestLogArchiveNilReceivers(t *testing.T) {
+	var a *LogArchive
+	assert.Nil(t, a.Job("build"))
+	assert.NoError(t, a.Close())
+	var j *JobLog
+	assert.Nil(t, j.Step(1))
+}
+
 // withHeaderOffset returns a copy of the single-entry archive data whose
 // directory puts the entry's local header at offset.
 func withHeaderOffset(data []byte, offset uint32) []byte {
@@ -602,6 +720,59 @@ func TestCorruptEntriesFailOnRead(t *testing.T) {
 	}
 }
 
+func TestFolderOnlyJobStream(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+
+	long := strings.Repeat(ts+"a line long enough to span reads\n", 2000)
+	t.Run("reads like one log", func(t *testing.T) {
+		j := openZip(t,
+			zipEntry{name: "build/2_b.txt", body: "\uFEFF" + long},
+			zipEntry{name: "build/1_a.txt", body: "\uFEFF" + long, stored: true},
+			zipEntry{name: "build/3_empty.txt"},
+			zipEntry{name: "build/4_c.txt", body: "end"},
+		).Jobs[0]
+		rc, err := j.Open()
+		require.NoError(t, err)
+		assert.NoError(t, iotest.TestReader(rc, []byte(long+long+"end")))
+		require.NoError(t, rc.Close())
+		_, err = rc.Read(make([]byte, 1))
+		assert.ErrorIs(t, err, os.ErrClosed, "Read after Close")
+	})
+	t.Run("a corrupt step fails the read", func(t *testing.T) {
+		j := openZip(t,
+			zipEntry{name: "build/1_a.txt", body: "first"},
+			zipEntry{name: "build/2_b.txt", body: "log", raw: &zip.FileHeader{Method: zip.Store,
+				CompressedSize64: 3, UncompressedSize64: 3, CRC32: crc32.ChecksumIEEE([]byte("log")) + 1}},
+		).Jobs[0]
+		rc, err := j.Open()
+		require.NoError(t, err)
+		defer rc.Close()
+		b, err := io.ReadAll(rc)
+		assert.ErrorIs(t, err, ErrInvalidArchive)
+		assert.True(t, strings.HasPrefix(string(b), "first"), "the first step arrives whole: %q", b)
+		_, err = rc.Read(make([]byte, 1))
+		assert.ErrorIs(t, err, ErrInvalidArchive, "the error sticks")
+	})
+	t.Run("closed mid-stream", func(t *testing.T) {
+		j := openZip(t, zipEntry{name: "build/1_a.txt", body: long}, zipEntry{name: "build/2_b.txt", body: long}).Jobs[0]
+		rc, err := j.Open()
+		require.NoError(t, err)
+		_, err = rc.Read(make([]byte, 10))
+		require.NoError(t, err)
+		assert.NoError(t, rc.Close())
+		assert.NoError(t, rc.Close(), "second Close")
+	})
+	t.Run("archive closed", func(t *testing.T) {
+		t.Setenv("TMPDIR", t.TempDir())
+		data := buildZip(t, zipEntry{name: "build/1_a.txt", body: "a"})
+		a, err := openLogArchiveFrom(io.NopCloser(bytes.NewReader(data)), DefaultMaxLogArchiveSize)
+		require.NoError(t, err)
+		require.NoError(t, a.Close())
+		_, err = a.Job("build").Open()
+		assert.Error(t, err)
+	})
+}
+
 // body is a download's response body that records its closing.
 type body struct {
 	io.Reader
@@ -622,9 +793,14 @@ func TestOpenLogArchiveFrom(t *testing.T) {
 	tests := []struct {
 		name    string
 		body    *body
+		limit   int64 // 0: DefaultMaxLogArchiveSize
 		wantErr error
 	}{
 		{name: "valid", body: &body{Reader: bytes.NewReader(valid)}},
+		{name: "at the limit", body: &body{Reader: bytes.NewReader(valid)}, limit: int64(len(valid))},
+		{name: "no limit to speak of", body: &body{Reader: bytes.NewReader(valid)}, limit: math.MaxInt64},
+		{name: "over the limit", body: &body{Reader: bytes.NewReader(valid)}, limit: int64(len(valid)) - 1,
+			wantErr: ErrLogArchiveTooLarge},
 		{name: "read fails", body: &body{Reader: io.MultiReader(bytes.NewReader(valid[:10]), iotest.ErrReader(errBoom))},
 			wantErr: errBoom},
 		{name: "close fails", body: &body{Reader: bytes.NewReader(valid), closeErr: errBoom}, wantErr: errBoom},
@@ -635,7 +811,11 @@ func TestOpenLogArchiveFrom(t *testing.T) {
 			dir := t.TempDir()
 			t.Setenv("TMPDIR", dir)
 
-			a, err := openLogArchiveFrom(tt.body)
+			limit := tt.limit
+			if limit == 0 {
+				limit = DefaultMaxLogArchiveSize
+			}
+			a, err := openLogArchiveFrom(tt.body, limit)
 			assert.True(t, tt.body.closed, "body closed")
 			if tt.wantErr != nil {
 				require.ErrorIs(t, err, tt.wantErr)
@@ -660,7 +840,7 @@ func TestOpenLogArchiveFromWithoutTempDir(t *testing.T) {
 	t.Setenv("TMPDIR", filepath.Join(t.TempDir(), "missing"))
 	b := &body{Reader: strings.NewReader("data")}
 
-	a, err := openLogArchiveFrom(b)
+	a, err := openLogArchiveFrom(b, DefaultMaxLogArchiveSize)
 	require.Error(t, err)
 	assert.Nil(t, a)
 	assert.True(t, b.closed, "body closed")
@@ -684,18 +864,32 @@ func FuzzOpenLogArchive(f *testing.F) {
 			require.ErrorIs(t, err, ErrInvalidArchive)
 			return
 		}
+		var entryBytes int // read from distinct entries, each counted once
 		for _, j := range a.Jobs {
 			require.NotNil(t, a.Job(j.Name))
 			log, ok := readFuzzed(t, j.Open)
+			if !j.FolderOnly {
+				entryBytes += len(log)
+			}
 			var joined []byte
+			stepsOK := true
 			for _, s := range j.Steps {
-				step, _ := readFuzzed(t, s.Open)
+				step, ok := readFuzzed(t, s.Open)
+				stepsOK = stepsOK && ok
 				joined = append(joined, step...)
+				if !s.split {
+					entryBytes += len(step)
+				}
 			}
 			if ok && j.StepsFromMarkers {
 				require.Equal(t, log, joined, "steps split at markers make up the job log")
 			}
+			if ok && stepsOK && j.FolderOnly {
+				require.Equal(t, joined, log, "a folder-only job's log is its steps'")
+			}
 		}
+		// Entries own disjoint bytes, each inflating at most as deflate can.
+		require.LessOrEqual(t, entryBytes, 2*maxDeflateRatio*len(data), "logs read from %d bytes", len(data))
 		require.NoError(t, a.Close())
 	})
 }
@@ -726,4 +920,25 @@ func TestOpenLeavesOutTheByteOrderMark(t *testing.T) {
 	assert.Equal(t, ts+"job\n", readLog(t, a.Job("build").Open))
 	assert.Equal(t, ts+"step \uFEFF kept\n", readLog(t, a.Job("build").Step(1).Open))
 	assert.Equal(t, "\uFEFF"+ts+"only the first goes\n", readLog(t, a.Job("test").Open))
+}
+
+// BenchmarkOpenLogArchive opens an archive of 256 jobs (GitHub's most for a
+// matrix) with 20 step files each.
+func BenchmarkOpenLogArchive(b *testing.B) {
+	var entries []zipEntry
+	for j := range 256 {
+		job := fmt.Sprintf("test (%d)", j)
+		entries = append(entries, zipEntry{name: fmt.Sprintf("%d_%s.txt", j, job), body: ts + "log\n"})
+		for s := 1; s <= 20; s++ {
+			entries = append(entries, zipEntry{name: fmt.Sprintf("%s/%d_Run step %d.txt", job, s, s), body: ts + "step\n"})
+		}
+	}
+	data := buildZip(b, entries...)
+	b.ReportAllocs()
+	for b.Loop() {
+		a, err := OpenLogArchive(bytes.NewReader(data), int64(len(data)))
+		if err != nil || len(a.Jobs) != 256 {
+			b.Fatal(err)
+		}
+	}
 }

@@ -131,21 +131,23 @@ func isRedirect(status int) bool {
 
 // DownloadLogArchive downloads a run's log archive to a temporary file and
 // opens it, for reading one job's or one step's log. Close the archive to
-// remove the file. Errors are those of Logs, or ErrInvalidArchive when what
-// arrived is not a log archive.
+// remove the file. It writes at most the client's limit to disk (see
+// WithMaxLogArchiveSize). Errors are those of Logs, ErrLogArchiveTooLarge
+// when the archive is over the limit, or ErrInvalidArchive when what arrived
+// is not a log archive; on every error the file is already removed.
 func (s *RunsService) DownloadLogArchive(ctx context.Context, owner, repo string, runID int64) (*LogArchive, error) {
-	rc, _, err := s.Logs(ctx, owner, repo, runID)
+	rc, resp, err := s.Logs(ctx, owner, repo, runID)
 	if err != nil {
 		return nil, err
 	}
-	return openLogArchiveFrom(rc)
+	return s.downloadLogArchive(rc, resp)
 }
 
 // DownloadAttemptLogArchive is DownloadLogArchive for one attempt of a run.
 func (s *RunsService) DownloadAttemptLogArchive(ctx context.Context, owner, repo string, runID int64, attempt int) (*LogArchive, error) {
-	rc, _, err := s.AttemptLogs(ctx, owner, repo, runID, attempt)
+	rc, resp, err := s.AttemptLogs(ctx, owner, repo, runID, attempt)
 	if err != nil {
 		return nil, err
 	}
-	return openLogArchiveFrom(rc)
+	return s.downloadLogArchive(rc, resp)
 }

@@ -20,6 +20,8 @@ type config struct {
 	policy     RetryPolicy
 	logger     *slog.Logger
 	clock      Clock
+
+	maxLogArchive int64 // 0: DefaultMaxLogArchiveSize
 }
 
 // TokenSource gives the token for the next request. The client asks for it

@@ -78,6 +78,9 @@ func (c *Client) do(ctx context.Context, r *request) (*http.Response, *exchange,
 	if !r.archive {
 		h.Set("Accept", "application/vnd.github+json")
 		h.Set("X-GitHub-Api-Version", c.apiVersion)
+	} else {
+		// Asked for gzip, the transport would inflate the answer unbounded.
+		h.Set("Accept-Encoding", "identity")
 	}
 	if r.body != nil {
 		h.Set("Content-Type", "application/json")
