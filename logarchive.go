@@ -148,8 +148,7 @@ func OpenLogArchive(r io.ReaderAt, size int64) (*LogArchive, error) {
 	if size < 0 {
 		return nil, fmt.Errorf("%w: negative log archive size %d", ErrInvalidArgument, size)
 	}
-	hf := &headerFinder{ReaderAt: r}
-	zr, err := zip.NewReader(hf, size)
+	zr, err := zip.NewReader(r, size)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidArchive, err)
 	}
@@ -169,7 +168,7 @@ func OpenLogArchive(r io.ReaderAt, size int64) (*LogArchive, error) {
 		if !ok {
 			continue
 		}
-		span, err := checkEntry(hf, f, size)
+		span, err := checkEntry(f, size)
 		if err != nil {
 			return nil, err
 		}
@@ -361,8 +360,8 @@ func outsideArchive(name string) bool {
 // says, so that it fails when the archive is opened rather than part-way
 // through a read: the zip reader itself only notices when the data runs out.
 // It returns the entry's span, for checkOverlap.
-func checkEntry(hf *headerFinder, f *zip.File, archiveSize int64) (entrySpan, error) {
-	header, start, err := hf.offsets(f)
+func checkEntry(f *zip.File, archiveSize int64) (entrySpan, error) {
+	start, err := f.DataOffset()
 	if err != nil {
 		// Reading r where the directory points failed: the offset is wrong.
 		return entrySpan{}, fmt.Errorf("%w: %s: %w", ErrInvalidArchive, f.Name, err)
@@ -381,7 +380,7 @@ func checkEntry(hf *headerFinder, f *zip.File, archiveSize int64) (entrySpan, er
 		return entrySpan{}, fmt.Errorf("%w: %s: declared sizes (%d compressed, %d uncompressed) do not fit its data",
 			ErrInvalidArchive, f.Name, packed, unpacked)
 	}
-	return entrySpan{name: f.Name, start: header, end: start + int64(packed)}, nil
+	return entrySpan{name: f.Name, start: start, end: start + max(int64(packed), 1)}, nil
 }
 
 // dropSupersededLegacy removes the files of GitHub's older log service,
