@@ -192,6 +192,8 @@ func untilReset(reset, now time.Time) time.Duration {
 }
 
 // parseRetryAfter reads a Retry-After header: delay-seconds or an HTTP date.
+// Anything else, a negative number included, is as good as no header: taking
+// it for 0 would retry at once, which is what the limit asks not to do.
 func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	v = strings.TrimSpace(v)
 	if v == "" {
@@ -199,7 +201,7 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	}
 	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
 		if secs < 0 {
-			return 0, true
+			return 0, false
 		}
 		// Anything longer than a day is as good as "not now"; capping keeps
 		// the multiplication from overflowing.
