@@ -164,6 +164,8 @@ func badInputs() []badInput {
 		{"Workflow escaping the path", listMethods, list(ghactions.ListOptions{Workflow: "../../../user"})},
 		{"Workflow with a backslash", listMethods, list(ghactions.ListOptions{Workflow: `..\build.yml`})},
 		{"Workflow with spaces around", listMethods, list(ghactions.ListOptions{Workflow: " build.yml"})},
+		{"Workflow dot", listMethods, list(ghactions.ListOptions{Workflow: "."})},
+		{"Workflow dot-dot", listMethods, list(ghactions.ListOptions{Workflow: ".."})},
 	}
 }
 
