@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync/atomic"
 )
@@ -170,8 +171,11 @@ func normalizeBaseURL(raw string) (*url.URL, error) {
 	if u.Host == "" || u.Hostname() == "" {
 		return nil, fmt.Errorf("%w: base URL %q has no host", ErrInvalidArgument, u.Redacted())
 	}
-	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+	if u.User != nil || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
 		return nil, fmt.Errorf("%w: base URL %q must not hold credentials, a query or a fragment", ErrInvalidArgument, u.Redacted())
+	}
+	if err := checkPort(u.Host); err != nil {
+		return nil, fmt.Errorf("%w: base URL %q: %v", ErrInvalidArgument, u.Redacted(), err)
 	}
 	u.Host = strings.ToLower(u.Host)
 	if u.Path == "" || u.Path == "/" {
@@ -189,6 +193,21 @@ func normalizeBaseURL(raw string) (*url.URL, error) {
 		}
 	}
 	return u, nil
+}
+
+// checkPort accepts a host without a port, or with a port of 1 to 65535:
+// url.Parse lets through ports that no connection can use (99999, an empty
+// one after the colon).
+func checkPort(host string) error {
+	i := strings.LastIndexByte(host, ':')
+	if i < 0 || strings.HasSuffix(host, "]") {
+		return nil
+	}
+	port := host[i+1:]
+	if n, err := strconv.ParseUint(port, 10, 16); err != nil || n == 0 {
+		return fmt.Errorf("port %q: must be 1 to 65535", port)
+	}
+	return nil
 }
 
 // isCloudAPIHost reports whether host serves the REST API at its root:

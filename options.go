@@ -67,8 +67,9 @@ func WithTokenSource(ts TokenSource) Option {
 // given without a path ("https://ghe.example.com") means its REST API root,
 // "https://ghe.example.com/api/v3/"; a URL with a path is kept as it is, with
 // a trailing slash added. NewClient fails with ErrInvalidArgument for an
-// unparsable URL, a scheme other than http or https, or a plain-http URL on a
-// host that is not loopback when a token is set.
+// unparsable URL, a scheme other than http or https, credentials, a query
+// (a bare "?" too) or a fragment, a port outside 1 to 65535, or a plain-http
+// URL on a host that is not loopback when a token is set.
 func WithBaseURL(rawURL string) Option {
 	return func(c *config) error {
 		c.baseURL = rawURL
