@@ -64,7 +64,7 @@ func FuzzParseErrorBody(f *testing.F) {
 		}
 		hr := &http.Response{StatusCode: 403, Header: http.Header{}, Body: http.NoBody}
 		hr.Body = &bufferedBody{Reader: bytes.NewReader(body), data: body, orig: http.NoBody}
-		x := &exchange{client: &Client{clock: systemClock{}}, tokens: []string{"tok"}}
+		x := &exchange{client: &Client{clock: systemClock{}}, req: &request{sent: &tokenSet{tokens: []string{"tok"}}}}
 		if err := x.apiError(hr); err == nil || err.Error() == "" {
 			t.Fatal("an error answer gave no error")
 		}

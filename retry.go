@@ -48,8 +48,16 @@ func DefaultRetryPolicy() RetryPolicy {
 const secondaryDefaultWait = time.Minute
 
 // checkRetry is the retry loop's CheckRetry: it logs the try, then decides.
+// The loop asks twice about a try whose answer it hands to readBody: once
+// for the answer, again for what reading its body gave. A try whose body is
+// read is logged after the reading, once.
 func (x *exchange) checkRetry(ctx context.Context, hr *http.Response, err error) (bool, error) {
-	x.logTry(ctx, hr, err)
+	again := x.checked == x.tries
+	x.checked = x.tries
+	readsBody := err == nil && x.req.decode != nil && hr != nil && hr.StatusCode >= 200 && hr.StatusCode <= 299
+	if again && (readsBody || err != nil) || !again && !readsBody {
+		x.logTry(ctx, hr, err)
+	}
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return false, ctxErr
 	}
@@ -61,14 +69,12 @@ func (x *exchange) checkRetry(ctx context.Context, hr *http.Response, err error)
 		return false, nil
 	}
 	x.wait = wait
-	if l := x.client.logger; l != nil {
-		l.LogAttrs(ctx, slog.LevelDebug, "ghactions: retrying",
-			slog.String("method", x.req.method),
-			slog.String("path", x.req.url.Path),
-			slog.String("reason", x.scrubString(reason)),
-			slog.Duration("wait", wait),
-			slog.Int("attempt", x.tries))
-	}
+	x.log(ctx, "ghactions: retrying",
+		slog.String("method", x.req.method),
+		slog.String("path", x.req.url.Path),
+		slog.String("reason", reason),
+		slog.Duration("wait", wait),
+		slog.Int("attempt", x.tries))
 	return true, nil
 }
 
@@ -86,6 +92,13 @@ func (x *exchange) backoff(_, _ time.Duration, _ int, _ *http.Response) time.Dur
 func (x *exchange) decide(hr *http.Response, err error) (reason string, wait time.Duration, retry bool) {
 	p := x.client.policy
 	if err != nil {
+		// A body that did not decode would not decode the next time; one cut
+		// on its way is a network error, but a mutation whose answer was cut
+		// may have happened, so only a GET (or HEAD) is sent again.
+		var bodyErr *bodyError
+		if errors.As(err, &bodyErr) && (!bodyErr.cut || !safeMethod(x.req.method)) {
+			return "", 0, false
+		}
 		if !retryableError(err) {
 			return "", 0, false
 		}
@@ -106,6 +119,12 @@ func (x *exchange) decide(hr *http.Response, err error) (reason string, wait tim
 		return fmt.Sprintf("%s rate limit (status %d)", kind, hr.StatusCode), rl.wait, true
 	}
 	return "", 0, false
+}
+
+// safeMethod reports whether sending a request again cannot do twice what
+// it asks.
+func safeMethod(method string) bool {
+	return method == http.MethodGet || method == http.MethodHead
 }
 
 // retryableError tells a passing network fault from one that another try
@@ -232,7 +251,23 @@ func (x *exchange) logTry(ctx context.Context, hr *http.Response, err error) {
 		attrs = append(attrs, slog.Int("status", hr.StatusCode))
 	}
 	if err != nil {
-		attrs = append(attrs, slog.String("error", x.scrubString(err.Error())))
+		attrs = append(attrs, slog.String("error", err.Error()))
 	}
-	l.LogAttrs(ctx, slog.LevelDebug, "ghactions: request", attrs...)
+	x.log(ctx, "ghactions: request", attrs...)
+}
+
+// log writes a Debug line; it is the one way out to the logger, and scrubs
+// every string of the line of the tokens the call sent (a path may come from
+// a Link, an error from an echoing server).
+func (x *exchange) log(ctx context.Context, msg string, attrs ...slog.Attr) {
+	l := x.client.logger
+	if l == nil || !l.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	for i, a := range attrs {
+		if a.Value.Kind() == slog.KindString {
+			attrs[i].Value = slog.StringValue(x.scrubString(a.Value.String()))
+		}
+	}
+	l.LogAttrs(ctx, slog.LevelDebug, x.scrubString(msg), attrs...)
 }

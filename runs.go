@@ -107,7 +107,7 @@ func (s *RunsService) List(ctx context.Context, owner, repo string, opts *ListOp
 				}
 			}
 			if r != nil && seen[pageKey(r.url)] {
-				yield(nil, fmt.Errorf("ghactions: GET %s: the next-page link leads back to a page already fetched", r.url.Path))
+				yield(nil, r.sent.scrub(fmt.Errorf("ghactions: GET %s: the next-page link leads back to a page already fetched", r.url.Path)))
 				return
 			}
 		}
@@ -130,7 +130,7 @@ func (s *RunsService) nextPage(ctx context.Context, r *request) ([]*WorkflowRun,
 	if next == nil {
 		return page.WorkflowRuns, nil, nil
 	}
-	return page.WorkflowRuns, &request{method: http.MethodGet, url: next}, nil
+	return page.WorkflowRuns, r.follow(next), nil
 }
 
 func (s *RunsService) fetchPage(ctx context.Context, r *request) (*RunsPage, *Response, error) {
