@@ -1,7 +1,6 @@
 package ghactions
 
 import (
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -115,11 +114,23 @@ func (c *Client) newHTTPClient(user *http.Client) *http.Client {
 // sharedTransport is a caller's RoundTripper without its CloseIdleConnections.
 type sharedTransport struct{ http.RoundTripper }
 
-var errTooManyRedirects = errors.New("ghactions: stopped after 10 redirects")
+// redirectError is a redirect the client refuses to follow. It is never
+// retried: the same request would meet the same redirect.
+type redirectError struct{ reason string }
+
+func (e *redirectError) Error() string { return "ghactions: " + e.reason }
+
+var errTooManyRedirects = &redirectError{"stopped after 10 redirects"}
 
 // checkRedirect follows redirects but never carries the token off the API's
 // origin. net/http itself keeps Authorization for subdomains and for a
 // switch from https to http; we keep it only for the exact scheme and host.
+//
+// It refuses what would do harm quietly: a hop from https to plain http; a
+// 301, 302 or 303 of a mutation, which net/http would follow as a bodiless
+// GET whose success would pass for the mutation's; and a 307 or 308 of a
+// mutation to another origin, which would repeat the mutation, body and all,
+// where it does not belong.
 func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 	if noFollow(req.Context()) {
 		return http.ErrUseLastResponse
@@ -127,8 +138,31 @@ func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 	if len(via) >= maxRedirects {
 		return errTooManyRedirects
 	}
+	if err := checkDowngrade(via[len(via)-1].URL, req.URL); err != nil {
+		return err
+	}
+	if first := via[0]; !safeMethod(first.Method) {
+		status := 0
+		if req.Response != nil {
+			status = req.Response.StatusCode
+		}
+		if req.Method != first.Method {
+			return &redirectError{fmt.Sprintf("refusing a %d redirect that would turn the %s into a %s; the %s may not have been carried out", status, first.Method, req.Method, first.Method)}
+		}
+		if !c.isAPIOrigin(req.URL) {
+			return &redirectError{fmt.Sprintf("refusing a %d redirect that would repeat the %s off the API's origin", status, first.Method)}
+		}
+	}
 	if !c.isAPIOrigin(req.URL) {
 		req.Header.Del("Authorization")
+	}
+	return nil
+}
+
+// checkDowngrade refuses to go from an https URL to a plain-http one.
+func checkDowngrade(from, to *url.URL) error {
+	if strings.EqualFold(from.Scheme, "https") && !strings.EqualFold(to.Scheme, "https") {
+		return &redirectError{fmt.Sprintf("refusing to go from https to plain http (%s)", to.Redacted())}
 	}
 	return nil
 }

@@ -137,6 +137,10 @@ func (s *RunsService) askLogs(ctx context.Context, path string) (*http.Response,
 			hr.Body.Close()
 			return nil, resp, nil, x, x.fail(fmt.Errorf("ghactions: GET %s: redirect to a %q URL, not http or https", r.url.Path, loc.Scheme))
 		}
+		if err := checkDowngrade(r.url, loc); err != nil {
+			hr.Body.Close()
+			return nil, resp, nil, x, x.fail(fmt.Errorf("ghactions: GET %s: the log archive's URL: %w", r.url.Path, err))
+		}
 		return hr, resp, loc, x, nil
 	}
 	defer hr.Body.Close()

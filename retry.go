@@ -130,7 +130,8 @@ func safeMethod(method string) bool {
 // retryableError tells a passing network fault from one that another try
 // cannot mend.
 func retryableError(err error) bool {
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, errTooManyRedirects) {
+	var redirectErr *redirectError
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.As(err, &redirectErr) {
 		return false
 	}
 	var (
