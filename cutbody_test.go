@@ -8,9 +8,9 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -172,9 +172,10 @@ func TestBadJSONIsNotRetried(t *testing.T) {
 	}
 }
 
-// stallAfter answers 200 with the first bytes of a body of size bytes and
-// then sends nothing more until the client goes away (or the test ends).
-func stallAfter(t *testing.T, first string, size int) http.HandlerFunc {
+// stallAfter answers 200 with the first bytes of a body of size bytes, calls
+// sent, and then sends nothing more until the client goes away (or the test
+// ends).
+func stallAfter(t *testing.T, first string, size int, sent func()) http.HandlerFunc {
 	done := make(chan struct{})
 	t.Cleanup(func() { close(done) })
 	return func(w http.ResponseWriter, r *http.Request) {
@@ -182,6 +183,7 @@ func stallAfter(t *testing.T, first string, size int) http.HandlerFunc {
 		w.WriteHeader(http.StatusOK)
 		_, _ = io.WriteString(w, first)
 		http.NewResponseController(w).Flush()
+		sent()
 		select {
 		case <-r.Context().Done():
 		case <-done:
@@ -189,28 +191,56 @@ func stallAfter(t *testing.T, first string, size int) http.HandlerFunc {
 	}
 }
 
+// endingContext is a context that a test ends when it chooses, with the
+// error it chooses: a deadline that passes at a known point, with no timer.
+type endingContext struct {
+	context.Context
+	done chan struct{}
+	err  error
+	once sync.Once
+}
+
+func newEndingContext(err error) *endingContext {
+	return &endingContext{Context: context.Background(), done: make(chan struct{}), err: err}
+}
+
+func (c *endingContext) Done() <-chan struct{} { return c.done }
+
+func (c *endingContext) Err() error {
+	select {
+	case <-c.done:
+		return c.err
+	default:
+		return nil
+	}
+}
+
+func (c *endingContext) end() { c.once.Do(func() { close(c.done) }) }
+
 // A body that a context's end cuts gives the context's error, as every other
 // wait of the client does, for decoded answers and for streamed ones.
 func TestContextEndingMidBodyGivesTheContextError(t *testing.T) {
-	archive := newServer(t, stallAfter(t, "PK\x03\x04", 1<<20))
 	calls := []struct {
-		name    string
-		handler func(t *testing.T) http.HandlerFunc
-		call    func(context.Context, *ghactions.Client) error
+		name string
+		// api and storage answer the API's requests and the log storage's.
+		api, storage func(t *testing.T, end func(), storageURL string) http.HandlerFunc
+		// call makes the call; end ends its context.
+		call func(ctx context.Context, c *ghactions.Client, end func()) error
 	}{
-		{"Get", func(t *testing.T) http.HandlerFunc { return stallAfter(t, `{"id":1,`, 1000) }, func(ctx context.Context, c *ghactions.Client) error {
-			_, _, err := c.Runs.Get(ctx, testOwner, testRepo, 1, nil)
-			return err
-		}},
-		{"ListPage", func(t *testing.T) http.HandlerFunc {
-			return stallAfter(t, `{"total_count":1,"workflow_runs":[{"id":1},`, 1000)
-		}, func(ctx context.Context, c *ghactions.Client) error {
+		{"Get", func(t *testing.T, end func(), _ string) http.HandlerFunc { return stallAfter(t, `{"id":1,`, 1000, end) }, nil,
+			func(ctx context.Context, c *ghactions.Client, _ func()) error {
+				_, _, err := c.Runs.Get(ctx, testOwner, testRepo, 1, nil)
+				return err
+			}},
+		{"ListPage", func(t *testing.T, end func(), _ string) http.HandlerFunc {
+			return stallAfter(t, `{"total_count":1,"workflow_runs":[{"id":1},`, 1000, end)
+		}, nil, func(ctx context.Context, c *ghactions.Client, _ func()) error {
 			_, _, err := c.Runs.ListPage(ctx, testOwner, testRepo, nil)
 			return err
 		}},
-		{"List", func(t *testing.T) http.HandlerFunc {
-			return stallAfter(t, `{"total_count":1,"workflow_runs":[{"id":1},`, 1000)
-		}, func(ctx context.Context, c *ghactions.Client) error {
+		{"List", func(t *testing.T, end func(), _ string) http.HandlerFunc {
+			return stallAfter(t, `{"total_count":1,"workflow_runs":[{"id":1},`, 1000, end)
+		}, nil, func(ctx context.Context, c *ghactions.Client, _ func()) error {
 			for _, err := range c.Runs.List(ctx, testOwner, testRepo, nil) {
 				if err != nil {
 					return err
@@ -218,51 +248,44 @@ func TestContextEndingMidBodyGivesTheContextError(t *testing.T) {
 			}
 			return nil
 		}},
-		{"Logs, read from the stream", func(*testing.T) http.HandlerFunc {
-			return redirectTo(http.StatusFound, archive.URL+"/logs.zip")
-		}, func(ctx context.Context, c *ghactions.Client) error {
+		{"Logs, read from the stream", func(_ *testing.T, _ func(), storageURL string) http.HandlerFunc {
+			return redirectTo(http.StatusFound, storageURL+"/logs.zip")
+		}, func(t *testing.T, _ func(), _ string) http.HandlerFunc {
+			return stallAfter(t, "PK\x03\x04", 1<<20, func() {})
+		}, func(ctx context.Context, c *ghactions.Client, end func()) error {
 			rc, _, err := c.Runs.Logs(ctx, testOwner, testRepo, 1)
 			if err != nil {
 				return fmt.Errorf("before the stream: %w", err)
 			}
 			defer rc.Close()
+			end()
 			_, err = io.Copy(io.Discard, rc)
 			if err == nil {
 				return errors.New("the stream ended without an error")
 			}
 			// A reader may be read again after an error (bufio and zip
 			// readers do): the error must stay the context's.
-			if _, again := rc.Read(make([]byte, 16)); !errors.Is(again, err) && !errors.Is(again, context.Cause(ctx)) {
+			if _, again := rc.Read(make([]byte, 16)); !errors.Is(again, ctx.Err()) {
 				return fmt.Errorf("read again: %w", again)
 			}
 			return err
 		}},
 	}
-	ends := []struct {
-		name string
-		ctx  func() (context.Context, context.CancelFunc)
-		want error
-	}{
-		{"deadline", func() (context.Context, context.CancelFunc) {
-			return context.WithTimeout(context.Background(), 30*time.Millisecond)
-		}, context.DeadlineExceeded},
-		{"cancel", func() (context.Context, context.CancelFunc) {
-			ctx, cancel := context.WithCancel(context.Background())
-			time.AfterFunc(30*time.Millisecond, cancel)
-			return ctx, cancel
-		}, context.Canceled},
-	}
-	for _, end := range ends {
+	for _, want := range []error{context.DeadlineExceeded, context.Canceled} {
 		for _, call := range calls {
-			t.Run(end.name+"/"+call.name, func(t *testing.T) {
-				srv := newServer(t, call.handler(t))
+			t.Run(want.Error()+"/"+call.name, func(t *testing.T) {
+				ctx := newEndingContext(want)
+				storage := forbiddenServer(t)
+				if call.storage != nil {
+					storage = newServer(t, call.storage(t, ctx.end, ""))
+				}
+				srv := newServer(t, call.api(t, ctx.end, storage.URL))
 				c := newClient(t, srv, ghactions.WithRetryPolicy(fastRetries))
-				ctx, cancel := end.ctx()
-				defer cancel()
-				err := call.call(ctx, c)
+				err := call.call(ctx, c, ctx.end)
+				ctx.end()
 				require.Error(t, err)
 				assert.NotContains(t, err.Error(), "before the stream")
-				assert.ErrorIs(t, err, end.want)
+				assert.ErrorIs(t, err, want)
 				assert.Equal(t, 1, srv.hits(), "no retry once the context has ended")
 			})
 		}

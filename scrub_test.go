@@ -99,6 +99,12 @@ func echoCases() []echoCase {
 			w.Header().Set("Link", fmt.Sprintf(`<%s%s/runs?page=2>; rel="next"`, apiPrefix, tok))
 			answer(w, http.StatusOK, []byte(`{"total_count":2,"workflow_runs":[{"id":1}]}`))
 		}, call: listAll},
+		{name: "Link next off the API's origin", handler: func(w http.ResponseWriter, r *http.Request, tok, other string) {
+			w.Header().Set("Link", fmt.Sprintf(`<%s/%s/runs?page=2&t=%s>; rel="next"`, other, tok, tok))
+			answer(w, http.StatusOK, []byte(`{"total_count":2,"workflow_runs":[{"id":1}]}`))
+		}, storage: func(w http.ResponseWriter, r *http.Request, _ string) {
+			answer(w, http.StatusNotFound, []byte(`{"message":"Not Found"}`))
+		}, call: listAll},
 		{name: "log URL, the storage host refuses", handler: func(w http.ResponseWriter, r *http.Request, tok, other string) {
 			http.Redirect(w, r, other+"/"+tok+"/logs.zip?sig="+tok, http.StatusFound)
 		}, storage: func(w http.ResponseWriter, r *http.Request, _ string) {
