@@ -38,6 +38,16 @@ type Client struct {
 // api.github.com anonymously. It fails, with an error wrapping
 // ErrInvalidArgument, when an option is invalid or when a token would travel
 // in clear text (a plain-http base URL on a host that is not loopback).
+//
+// Unless WithHTTPClient gives one, the client has a transport of its own
+// (net/http's default, proxies from the environment included) whose waits
+// are bounded, so that a call without a deadline cannot hang on a server
+// that stops answering: 10 s to connect, 10 s for the TLS handshake, 30 s
+// from the request to the answer's headers, and 30 s for any one read of a
+// body (a stalled body; a body that streams slowly but steadily is fine).
+// A try that times out is a network error: a GET is tried again under the
+// RetryPolicy. The context's deadline, when there is one, still bounds the
+// whole call.
 func NewClient(opts ...Option) (*Client, error) {
 	cfg := config{
 		baseURL:    defaultBaseURL,
@@ -45,6 +55,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		apiVersion: defaultAPIVersion,
 		policy:     DefaultRetryPolicy(),
 		clock:      systemClock{},
+		timeouts:   defaultTimeouts(),
 	}
 	for _, opt := range opts {
 		if opt == nil {
@@ -70,7 +81,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		logger:     cfg.logger,
 		clock:      cfg.clock,
 	}
-	c.httpClient = c.newHTTPClient(cfg.httpClient)
+	c.httpClient = c.newHTTPClient(cfg.httpClient, cfg.timeouts)
 	c.Runs = &RunsService{client: c}
 	return c, nil
 }
@@ -90,7 +101,7 @@ func (c *Client) BaseURL() *url.URL {
 	return &u
 }
 
-func (c *Client) newHTTPClient(user *http.Client) *http.Client {
+func (c *Client) newHTTPClient(user *http.Client, t timeouts) *http.Client {
 	hc := &http.Client{CheckRedirect: c.checkRedirect}
 	if user != nil {
 		hc.Timeout = user.Timeout
@@ -103,10 +114,9 @@ func (c *Client) newHTTPClient(user *http.Client) *http.Client {
 	}
 	if hc.Transport == nil {
 		// A transport of our own, so that closing its idle connections (as
-		// the retry loop does when a wait is cancelled) touches no one else.
-		if dt, ok := http.DefaultTransport.(*http.Transport); ok {
-			hc.Transport = dt.Clone()
-		}
+		// the retry loop does when a wait is cancelled) touches no one else,
+		// and with timeouts, so that a stalled server cannot hang a call.
+		hc.Transport = ownTransport(t)
 	}
 	return hc
 }

@@ -20,6 +20,7 @@ type config struct {
 	policy     RetryPolicy
 	logger     *slog.Logger
 	clock      Clock
+	timeouts   timeouts
 }
 
 // TokenSource gives the token for the next request. The client asks for it
@@ -79,8 +80,12 @@ func WithBaseURL(rawURL string) Option {
 
 // WithHTTPClient makes hc's Transport the base of every request: API calls,
 // retries and log-archive downloads. Use it for proxies, TLS settings and
-// tests; its Timeout is kept. It is not the place for authentication: the
-// client attaches the token itself, and only to the API host. A nil hc makes
+// tests; its Timeout is kept, and its Transport is used as it is (a nil one
+// means the client's own): the timeouts the client gives its own transport
+// (see NewClient) are then the transport's to set (net/http's default transport has none for headers or
+// bodies). hc's CheckRedirect is not used: the client applies its own
+// redirect rules. It is not the place for authentication: the client
+// attaches the token itself, and only to the API host. A nil hc makes
 // NewClient fail with ErrInvalidArgument.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {

@@ -128,10 +128,13 @@ func safeMethod(method string) bool {
 }
 
 // retryableError tells a passing network fault from one that another try
-// cannot mend.
+// cannot mend. The end of the call's context has been caught before
+// (checkRetry); a timeout of one try (the transport's wait for headers, a
+// caller's http.Client.Timeout), which also matches
+// context.DeadlineExceeded, is a network fault like any other.
 func retryableError(err error) bool {
 	var redirectErr *redirectError
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.As(err, &redirectErr) {
+	if errors.Is(err, context.Canceled) || errors.As(err, &redirectErr) {
 		return false
 	}
 	var (
