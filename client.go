@@ -19,6 +19,17 @@ const (
 
 // Client talks to the GitHub REST API. It is safe for concurrent use; make one
 // and share it.
+//
+// Where a request goes: the token goes to the API's origin (scheme, host and
+// port of the base URL) only. Nothing is ever followed from https to plain
+// http, be it a redirect, a Link or a log URL: that is an error. A Link next
+// off the API's origin is an error, not a page. A redirect that would turn a
+// POST, PUT, PATCH or DELETE into a GET (a 301, 302 or 303) is an error,
+// never a silent success; a 307 or 308 repeats the request as it was, on the
+// API's origin only. Every error text, APIError field and log line is
+// scrubbed of every token the call sent, whatever part of the answer echoed
+// it. A GET whose body is cut or stalls on its way is retried like a network
+// error; when the context has ended, the error matches the context's.
 type Client struct {
 	// Runs holds the workflow-run endpoints.
 	Runs *RunsService
