@@ -14,6 +14,9 @@ import (
 	"github.com/seed42f0b14b/ghactions"
 )
 
+// Do's signature is part of the API contract.
+var _ func(*ghactions.Client, context.Context, string, string, any, any) (*ghactions.Response, error) = (*ghactions.Client).Do
+
 const artifactsPath = apiPrefix + "repos/octo-org/octo-repo/actions/artifacts"
 
 type artifact struct {
