@@ -89,7 +89,7 @@ func (c *Client) do(ctx context.Context, r *request) (*http.Response, *exchange,
 	}
 	rreq, err := retryablehttp.NewRequestWithContext(ctx, r.method, r.url.String(), body)
 	if err != nil {
-		return nil, x, fmt.Errorf("ghactions: %s %s: %w", r.method, r.url.Path, err)
+		return nil, x, x.fail(fmt.Errorf("ghactions: %s %s: %w", r.method, r.url.Path, err))
 	}
 	h := rreq.Header
 	h.Set("User-Agent", c.userAgent)
@@ -104,7 +104,7 @@ func (c *Client) do(ctx context.Context, r *request) (*http.Response, *exchange,
 		h[k] = append([]string(nil), vs...)
 	}
 	if err := x.authorize(rreq.Request); err != nil {
-		return nil, x, err
+		return nil, x, x.fail(err)
 	}
 	rreq.SetResponseHandler(x.readBody)
 	rc := &retryablehttp.Client{
