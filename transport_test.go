@@ -31,7 +31,7 @@ var short = timeouts{connect: 50 * time.Millisecond, tlsHandshake: 50 * time.Mil
 
 // backstop is the deadline the tests give their calls, so that a client
 // that would hang fails the test instead; none of them should reach it.
-const backstop = 10 * time.Second
+const backstop = 5 * time.Second
 
 // stalling is a server whose handler holds the request until the test ends.
 func stalling(t *testing.T, before func(w http.ResponseWriter, r *http.Request, try int64)) (*httptest.Server, *atomic.Int64) {
