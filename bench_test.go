@@ -41,6 +41,18 @@ func benchPage(tb testing.TB, n int) []byte {
 
 func BenchmarkDecodePage(b *testing.B) {
 	data := benchPage(b, 100)
+	// What ListPage and List decode pages with: runs one at a time, with the
+	// per_page cap checked as they come.
+	b.Run("page_decoder", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		b.ReportAllocs()
+		for b.Loop() {
+			p, err := decodePage[WorkflowRun](bytes.NewReader(data), runsKey, 100)
+			if err != nil || len(p.items) != 100 {
+				b.Fatal(err, len(p.items))
+			}
+		}
+	})
 	b.Run("jsonv2", func(b *testing.B) {
 		b.SetBytes(int64(len(data)))
 		b.ReportAllocs()

@@ -1,12 +1,12 @@
 package ghactions
 
 import (
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync/atomic"
 )
@@ -19,6 +19,17 @@ const (
 
 // Client talks to the GitHub REST API. It is safe for concurrent use; make one
 // and share it.
+//
+// Where a request goes: the token goes to the API's origin (scheme, host and
+// port of the base URL) only. Nothing is ever followed from https to plain
+// http, be it a redirect, a Link or a log URL: that is an error. A Link next
+// off the API's origin is an error, not a page. A redirect that would turn a
+// POST, PUT, PATCH or DELETE into a GET (a 301, 302 or 303) is an error,
+// never a silent success; a 307 or 308 repeats the request as it was, on the
+// API's origin only. Every error text, APIError field and log line is
+// scrubbed of every token the call sent, whatever part of the answer echoed
+// it. A GET whose body is cut or stalls on its way is retried like a network
+// error; when the context has ended, the error matches the context's.
 type Client struct {
 	// Runs holds the workflow-run endpoints.
 	Runs *RunsService
@@ -40,6 +51,16 @@ type Client struct {
 // api.github.com anonymously. It fails, with an error wrapping
 // ErrInvalidArgument, when an option is invalid or when a token would travel
 // in clear text (a plain-http base URL on a host that is not loopback).
+//
+// Unless WithHTTPClient gives one, the client has a transport of its own
+// (net/http's default, proxies from the environment included) whose waits
+// are bounded, so that a call without a deadline cannot hang on a server
+// that stops answering: 10 s to connect, 10 s for the TLS handshake, 30 s
+// from the request to the answer's headers, and 30 s for any one read of a
+// body (a stalled body; a body that streams slowly but steadily is fine).
+// A try that times out is a network error: a GET is tried again under the
+// RetryPolicy. The context's deadline, when there is one, still bounds the
+// whole call.
 func NewClient(opts ...Option) (*Client, error) {
 	cfg := config{
 		baseURL:    defaultBaseURL,
@@ -47,6 +68,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		apiVersion: defaultAPIVersion,
 		policy:     DefaultRetryPolicy(),
 		clock:      systemClock{},
+		timeouts:   defaultTimeouts(),
 	}
 	for _, opt := range opts {
 		if opt == nil {
@@ -72,7 +94,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		logger:     cfg.logger,
 		clock:      cfg.clock,
 	}
-	c.httpClient = c.newHTTPClient(cfg.httpClient)
+	c.httpClient = c.newHTTPClient(cfg.httpClient, cfg.timeouts)
 	c.maxLogArchive = cfg.maxLogArchive
 	c.Runs = &RunsService{client: c}
 	return c, nil
@@ -93,7 +115,7 @@ func (c *Client) BaseURL() *url.URL {
 	return &u
 }
 
-func (c *Client) newHTTPClient(user *http.Client) *http.Client {
+func (c *Client) newHTTPClient(user *http.Client, t timeouts) *http.Client {
 	hc := &http.Client{CheckRedirect: c.checkRedirect}
 	if user != nil {
 		hc.Timeout = user.Timeout
@@ -106,10 +128,9 @@ func (c *Client) newHTTPClient(user *http.Client) *http.Client {
 	}
 	if hc.Transport == nil {
 		// A transport of our own, so that closing its idle connections (as
-		// the retry loop does when a wait is cancelled) touches no one else.
-		if dt, ok := http.DefaultTransport.(*http.Transport); ok {
-			hc.Transport = dt.Clone()
-		}
+		// the retry loop does when a wait is cancelled) touches no one else,
+		// and with timeouts, so that a stalled server cannot hang a call.
+		hc.Transport = ownTransport(t)
 	}
 	return hc
 }
@@ -117,11 +138,23 @@ func (c *Client) newHTTPClient(user *http.Client) *http.Client {
 // sharedTransport is a caller's RoundTripper without its CloseIdleConnections.
 type sharedTransport struct{ http.RoundTripper }
 
-var errTooManyRedirects = errors.New("ghactions: stopped after 10 redirects")
+// redirectError is a redirect the client refuses to follow. It is never
+// retried: the same request would meet the same redirect.
+type redirectError struct{ reason string }
+
+func (e *redirectError) Error() string { return "ghactions: " + e.reason }
+
+var errTooManyRedirects = &redirectError{"stopped after 10 redirects"}
 
 // checkRedirect follows redirects but never carries the token off the API's
 // origin. net/http itself keeps Authorization for subdomains and for a
 // switch from https to http; we keep it only for the exact scheme and host.
+//
+// It refuses what would do harm quietly: a hop from https to plain http; a
+// 301, 302 or 303 of a mutation, which net/http would follow as a bodiless
+// GET whose success would pass for the mutation's; and a 307 or 308 of a
+// mutation to another origin, which would repeat the mutation, body and all,
+// where it does not belong.
 func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 	if noFollow(req.Context()) {
 		return http.ErrUseLastResponse
@@ -129,8 +162,31 @@ func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 	if len(via) >= maxRedirects {
 		return errTooManyRedirects
 	}
+	if err := checkDowngrade(via[len(via)-1].URL, req.URL); err != nil {
+		return err
+	}
+	if first := via[0]; !safeMethod(first.Method) {
+		status := 0
+		if req.Response != nil {
+			status = req.Response.StatusCode
+		}
+		if req.Method != first.Method {
+			return &redirectError{fmt.Sprintf("refusing a %d redirect that would turn the %s into a %s; the %s may not have been carried out", status, first.Method, req.Method, first.Method)}
+		}
+		if !c.isAPIOrigin(req.URL) {
+			return &redirectError{fmt.Sprintf("refusing a %d redirect that would repeat the %s off the API's origin", status, first.Method)}
+		}
+	}
 	if !c.isAPIOrigin(req.URL) {
 		req.Header.Del("Authorization")
+	}
+	return nil
+}
+
+// checkDowngrade refuses to go from an https URL to a plain-http one.
+func checkDowngrade(from, to *url.URL) error {
+	if strings.EqualFold(from.Scheme, "https") && !strings.EqualFold(to.Scheme, "https") {
+		return &redirectError{fmt.Sprintf("refusing to go from https to plain http (%s)", to.Redacted())}
 	}
 	return nil
 }
@@ -173,8 +229,11 @@ func normalizeBaseURL(raw string) (*url.URL, error) {
 	if u.Host == "" || u.Hostname() == "" {
 		return nil, fmt.Errorf("%w: base URL %q has no host", ErrInvalidArgument, u.Redacted())
 	}
-	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+	if u.User != nil || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
 		return nil, fmt.Errorf("%w: base URL %q must not hold credentials, a query or a fragment", ErrInvalidArgument, u.Redacted())
+	}
+	if err := checkPort(u.Host); err != nil {
+		return nil, fmt.Errorf("%w: base URL %q: %v", ErrInvalidArgument, u.Redacted(), err)
 	}
 	u.Host = strings.ToLower(u.Host)
 	if u.Path == "" || u.Path == "/" {
@@ -192,6 +251,21 @@ func normalizeBaseURL(raw string) (*url.URL, error) {
 		}
 	}
 	return u, nil
+}
+
+// checkPort accepts a host without a port, or with a port of 1 to 65535:
+// url.Parse lets through ports that no connection can use (99999, an empty
+// one after the colon).
+func checkPort(host string) error {
+	i := strings.LastIndexByte(host, ':')
+	if i < 0 || strings.HasSuffix(host, "]") {
+		return nil
+	}
+	port := host[i+1:]
+	if n, err := strconv.ParseUint(port, 10, 16); err != nil || n == 0 {
+		return fmt.Errorf("port %q: must be 1 to 65535", port)
+	}
+	return nil
 }
 
 // isCloudAPIHost reports whether host serves the REST API at its root:

@@ -53,6 +53,11 @@ func TestClockTakesTheWaits(t *testing.T) {
 		{"Retry-After of a secondary limit", status(429, "Retry-After", "45"), 45 * time.Second},
 		{"primary reset, by the clock's time", status(403, "X-RateLimit-Remaining", "0", "X-RateLimit-Reset", inTwoMinutes), 2 * time.Minute},
 		{"backoff after a 503", status(503), time.Hour},
+		// A Retry-After that is no number of seconds (nor a date) is as good
+		// as absent: the secondary limit's default wait, not an instant retry.
+		{"negative Retry-After", status(429, "Retry-After", "-5"), time.Minute},
+		{"fractional Retry-After", status(429, "Retry-After", "1.5"), time.Minute},
+		{"negative Retry-After with a primary reset", status(403, "X-RateLimit-Remaining", "0", "X-RateLimit-Reset", inTwoMinutes, "Retry-After", "-5"), 2 * time.Minute},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"reflect"
 	"testing"
 	"time"
+
+	jsonv2 "github.com/go-json-experiment/json"
 )
 
 // The fuzz targets below cover every parser that reads what a server sends.
@@ -26,6 +29,9 @@ func FuzzParseLinks(f *testing.F) {
 			}
 			if pageOf(u) < 0 {
 				t.Fatalf("negative page from %q", u)
+			}
+			if l := pageLimit(u); l < 1 || l > maxPerPage {
+				t.Fatalf("page limit %d from %q", l, u)
 			}
 		}
 	})
@@ -64,7 +70,7 @@ func FuzzParseErrorBody(f *testing.F) {
 		}
 		hr := &http.Response{StatusCode: 403, Header: http.Header{}, Body: http.NoBody}
 		hr.Body = &bufferedBody{Reader: bytes.NewReader(body), data: body, orig: http.NoBody}
-		x := &exchange{client: &Client{clock: systemClock{}}, tokens: []string{"tok"}}
+		x := &exchange{client: &Client{clock: systemClock{}}, req: &request{sent: &tokenSet{tokens: []string{"tok"}}}}
 		if err := x.apiError(hr); err == nil || err.Error() == "" {
 			t.Fatal("an error answer gave no error")
 		}
@@ -87,5 +93,70 @@ func FuzzDecodeRun(f *testing.F) {
 		}
 		var usage RunUsage
 		_ = decodeJSON(bytes.NewReader(body), &usage)
+	})
+}
+
+// FuzzDecodeRunsPage checks the page decoder that ListPage and List use: it
+// never hands out more than max runs nor a nil run, and it agrees with a
+// plain decode of the whole page whenever the page keeps to its limit.
+func FuzzDecodeRunsPage(f *testing.F) {
+	f.Fuzz(func(t *testing.T, body []byte, max uint8) {
+		limit := int(max%maxPerPage) + 1
+		p, err := decodePage[WorkflowRun](bytes.NewReader(body), runsKey, limit)
+		if err != nil {
+			return
+		}
+		if len(p.items) > limit {
+			t.Fatalf("%d runs on a page of at most %d", len(p.items), limit)
+		}
+		for i, run := range p.items {
+			if run == nil {
+				t.Fatalf("nil run at %d", i)
+			}
+		}
+		var whole RunsPage
+		if err := jsonv2.Unmarshal(body, &whole, decodeOptions); err != nil {
+			t.Fatalf("the page decoder took a page that a whole decode refuses: %v", err)
+		}
+		var kept []*WorkflowRun
+		for _, run := range whole.WorkflowRuns {
+			if run != nil {
+				kept = append(kept, run)
+			}
+		}
+		if whole.TotalCount != p.total || len(kept) != len(p.items) {
+			t.Fatalf("page decoder: total %d, %d runs; whole decode: total %d, %d runs", p.total, len(p.items), whole.TotalCount, len(kept))
+		}
+		for i := range kept {
+			a, _ := json.Marshal(kept[i])
+			b, _ := json.Marshal(p.items[i])
+			if !bytes.Equal(a, b) {
+				t.Fatalf("run %d differs:\n%s\n%s", i, a, b)
+			}
+		}
+	})
+}
+
+// FuzzDecodeOut checks the decoder of Client.Do's out: no panic, an answer
+// of nothing but white space leaves out as it is, and what it decodes is
+// what encoding/json decodes.
+func FuzzDecodeOut(f *testing.F) {
+	f.Fuzz(func(t *testing.T, body []byte) {
+		out := any("untouched")
+		err := decodeOut(&out)(bytes.NewReader(body))
+		if len(bytes.Trim(body, " \t\r\n")) == 0 { // JSON white space
+			if err != nil || out != "untouched" {
+				t.Fatalf("an empty answer gave %v, %v", out, err)
+			}
+			return
+		}
+		var want any
+		wantErr := json.Unmarshal(body, &want)
+		if (err == nil) != (wantErr == nil) {
+			t.Fatalf("decodeOut: %v; encoding/json: %v", err, wantErr)
+		}
+		if err == nil && !reflect.DeepEqual(out, want) {
+			t.Fatalf("decodeOut gave %#v, encoding/json %#v", out, want)
+		}
 	})
 }

@@ -2,6 +2,7 @@ package ghactions
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -53,72 +54,97 @@ func (s *RunsService) AttemptLogs(ctx context.Context, owner, repo string, runID
 }
 
 func (s *RunsService) logsURL(ctx context.Context, path string) (*url.URL, *Response, error) {
-	hr, resp, loc, err := s.askLogs(ctx, path)
+	hr, resp, loc, x, err := s.askLogs(ctx, path)
 	if err != nil {
 		return nil, resp, err
 	}
 	hr.Body.Close()
 	if loc == nil {
-		return nil, resp, fmt.Errorf("ghactions: GET %s: answered %d with the archive itself, not a redirect; use Logs", hr.Request.URL.Path, hr.StatusCode)
+		return nil, resp, x.fail(fmt.Errorf("ghactions: GET %s: answered %d with the archive itself, not a redirect; use Logs", hr.Request.URL.Path, hr.StatusCode))
 	}
 	return loc, resp, nil
 }
 
 func (s *RunsService) logs(ctx context.Context, path string) (io.ReadCloser, *Response, error) {
-	hr, resp, loc, err := s.askLogs(ctx, path)
+	hr, resp, loc, x, err := s.askLogs(ctx, path)
 	if err != nil {
 		return nil, resp, err
 	}
 	if loc == nil {
-		return hr.Body, resp, nil
+		return &streamBody{ReadCloser: hr.Body, ctx: ctx}, resp, nil
 	}
 	hr.Body.Close()
 	c := s.client
-	ar, ax, err := c.do(ctx, &request{method: http.MethodGet, url: loc, archive: true})
+	ar := x.req.follow(loc)
+	ar.archive = true
+	ahr, ax, err := c.do(ctx, ar)
 	if err != nil {
 		return nil, resp, err
 	}
-	aresp := newResponse(ar)
+	aresp := newResponse(ahr)
 	aresp.Rate = resp.Rate
-	if ar.StatusCode < 200 || ar.StatusCode > 299 {
-		defer ar.Body.Close()
-		return nil, aresp, ax.apiError(ar)
+	if ahr.StatusCode < 200 || ahr.StatusCode > 299 {
+		defer ahr.Body.Close()
+		return nil, aresp, ax.fail(ax.apiError(ahr))
 	}
-	return ar.Body, aresp, nil
+	return &streamBody{ReadCloser: ahr.Body, ctx: ctx}, aresp, nil
+}
+
+// streamBody is a body handed to the caller to read. When the call's
+// context ends, a read fails with the context's error, on every read: the
+// transport reports the first as the context's end but later ones as
+// "use of closed network connection".
+type streamBody struct {
+	io.ReadCloser
+	ctx context.Context
+}
+
+func (b *streamBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil && err != io.EOF {
+		if ctxErr := b.ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
+			err = fmt.Errorf("%w: %w", ctxErr, err)
+		}
+	}
+	return n, err
 }
 
 // askLogs asks the API for a log archive without following its redirect.
 // It returns the answer with its body open, and the archive's URL when the
 // answer is a redirect (nil when the answer is the archive itself).
-func (s *RunsService) askLogs(ctx context.Context, path string) (*http.Response, *Response, *url.URL, error) {
+func (s *RunsService) askLogs(ctx context.Context, path string) (*http.Response, *Response, *url.URL, *exchange, error) {
 	c := s.client
 	r, err := c.newRequest(http.MethodGet, path, nil, nil)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	r.noFollow = true
 	hr, x, err := c.do(ctx, r)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, responseOf(hr), nil, x, err
 	}
 	resp := newResponse(hr)
 	switch {
 	case hr.StatusCode >= 200 && hr.StatusCode <= 299:
-		return hr, resp, nil, nil
+		return hr, resp, nil, x, nil
 	case isRedirect(hr.StatusCode):
 		loc, err := hr.Location()
 		if err != nil {
 			hr.Body.Close()
-			return nil, resp, nil, fmt.Errorf("ghactions: GET %s: redirect without a usable Location: %w", r.url.Path, err)
+			return nil, resp, nil, x, x.fail(fmt.Errorf("ghactions: GET %s: redirect without a usable Location: %w", r.url.Path, err))
 		}
 		if loc.Scheme != "https" && loc.Scheme != "http" {
 			hr.Body.Close()
-			return nil, resp, nil, fmt.Errorf("ghactions: GET %s: redirect to a %q URL, not http or https", r.url.Path, loc.Scheme)
+			return nil, resp, nil, x, x.fail(fmt.Errorf("ghactions: GET %s: redirect to a %q URL, not http or https", r.url.Path, loc.Scheme))
 		}
-		return hr, resp, loc, nil
+		if err := checkDowngrade(r.url, loc); err != nil {
+			hr.Body.Close()
+			return nil, resp, nil, x, x.fail(fmt.Errorf("ghactions: GET %s: the log archive's URL: %w", r.url.Path, err))
+		}
+		return hr, resp, loc, x, nil
 	}
 	defer hr.Body.Close()
-	return nil, resp, nil, x.apiError(hr)
+	return nil, resp, nil, x, x.fail(x.apiError(hr))
 }
 
 func isRedirect(status int) bool {

@@ -20,6 +20,7 @@ type config struct {
 	policy     RetryPolicy
 	logger     *slog.Logger
 	clock      Clock
+	timeouts   timeouts
 
 	maxLogArchive int64 // 0: DefaultMaxLogArchiveSize
 }
@@ -69,8 +70,9 @@ func WithTokenSource(ts TokenSource) Option {
 // given without a path ("https://ghe.example.com") means its REST API root,
 // "https://ghe.example.com/api/v3/"; a URL with a path is kept as it is, with
 // a trailing slash added. NewClient fails with ErrInvalidArgument for an
-// unparsable URL, a scheme other than http or https, or a plain-http URL on a
-// host that is not loopback when a token is set.
+// unparsable URL, a scheme other than http or https, credentials, a query
+// (a bare "?" too) or a fragment, a port outside 1 to 65535, or a plain-http
+// URL on a host that is not loopback when a token is set.
 func WithBaseURL(rawURL string) Option {
 	return func(c *config) error {
 		c.baseURL = rawURL
@@ -80,8 +82,12 @@ func WithBaseURL(rawURL string) Option {
 
 // WithHTTPClient makes hc's Transport the base of every request: API calls,
 // retries and log-archive downloads. Use it for proxies, TLS settings and
-// tests; its Timeout is kept. It is not the place for authentication: the
-// client attaches the token itself, and only to the API host. A nil hc makes
+// tests; its Timeout is kept, and its Transport is used as it is (a nil one
+// means the client's own): the timeouts the client gives its own transport
+// (see NewClient) are then the transport's to set (net/http's default transport has none for headers or
+// bodies). hc's CheckRedirect is not used: the client applies its own
+// redirect rules. It is not the place for authentication: the client
+// attaches the token itself, and only to the API host. A nil hc makes
 // NewClient fail with ErrInvalidArgument.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {

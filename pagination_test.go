@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -361,4 +362,221 @@ func atoiOrStr(s string) string {
 		return "1"
 	}
 	return s
+}
+
+// runsBody builds a page body from raw JSON entries of workflow_runs.
+func runsBody(total int, entries ...string) []byte {
+	return []byte(fmt.Sprintf(`{"total_count":%d,"workflow_runs":[%s]}`, total, strings.Join(entries, ",")))
+}
+
+// Empty pages whose Link always names a new next page would keep List
+// asking for ever: an empty page is the end.
+func TestListStopsAtAnEmptyPage(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		nonEmpty int // pages with runs before the empty ones
+	}{
+		{"the first page is empty", 0},
+		{"an empty page after two full ones", 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var srv *server
+			srv = newServer(t, func(w http.ResponseWriter, r *http.Request) {
+				page := atoiOr(r.URL.Query().Get("page"), 1)
+				if srv.hits() > 20 {
+					t.Errorf("List goes on: %d requests", srv.hits())
+					answer(w, http.StatusNotFound, nil)
+					return
+				}
+				w.Header().Set("Link", fmt.Sprintf(`<http://%s%s?page=%d>; rel="next"`, r.Host, r.URL.Path, page+1))
+				if page <= tc.nonEmpty {
+					answer(w, http.StatusOK, runsBody(1000, fmt.Sprintf(`{"id":%d}`, page)))
+					return
+				}
+				answer(w, http.StatusOK, runsBody(1000))
+			})
+			c := newClient(t, srv)
+			ids, errs := collect(c.Runs.List(context.Background(), testOwner, testRepo, nil))
+			require.Empty(t, errs)
+			assert.Equal(t, seq(1, int64(tc.nonEmpty)), ids)
+			assert.Equal(t, tc.nonEmpty+1, srv.hits(), "nothing after the empty page")
+		})
+	}
+}
+
+// A page holds at most per_page runs, as the request's URL says, or 100 when
+// it says nothing; more is an error, found while decoding.
+func TestPageHoldsAtMostPerPage(t *testing.T) {
+	many := func(n int) []string {
+		entries := make([]string, n)
+		for i := range entries {
+			entries[i] = fmt.Sprintf(`{"id":%d}`, i+1)
+		}
+		return entries
+	}
+	hostile := make([]string, 350_000) // 1 MB of {},{},...
+	for i := range hostile {
+		hostile[i] = "{}"
+	}
+	for _, tc := range []struct {
+		name    string
+		opts    *ghactions.ListOptions
+		entries []string
+		wantErr bool
+	}{
+		{"per_page 2, 2 runs", &ghactions.ListOptions{PerPage: 2}, many(2), false},
+		{"per_page 2, 3 runs", &ghactions.ListOptions{PerPage: 2}, many(3), true},
+		{"per_page 2, 2 runs and a null", &ghactions.ListOptions{PerPage: 2}, append(many(2), "null"), true},
+		{"no per_page, 100 runs", nil, many(100), false},
+		{"no per_page, 101 runs", nil, many(101), true},
+		{"no per_page, 1 MB of empty objects", nil, hostile, true},
+		{"per_page 100, 101 runs", &ghactions.ListOptions{PerPage: 100}, many(101), true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+				answer(w, http.StatusOK, runsBody(len(tc.entries), tc.entries...))
+			})
+			c := newClient(t, srv)
+			page, _, err := c.Runs.ListPage(context.Background(), testOwner, testRepo, tc.opts)
+			if !tc.wantErr {
+				require.NoError(t, err)
+				assert.Len(t, page.WorkflowRuns, len(tc.entries))
+			} else {
+				require.Error(t, err)
+				assert.Nil(t, page)
+				assert.ErrorContains(t, err, "per_page")
+			}
+
+			ids, errs := collect(c.Runs.List(context.Background(), testOwner, testRepo, tc.opts))
+			if !tc.wantErr {
+				require.Empty(t, errs)
+				assert.Len(t, ids, len(tc.entries))
+				return
+			}
+			assert.Empty(t, ids, "no run of a page that is too long")
+			require.Len(t, errs, 1)
+			assert.ErrorContains(t, errs[0], "per_page")
+		})
+	}
+}
+
+// The per_page of a next-page link counts, up to the API's maximum of 100.
+func TestPerPageOfTheNextLink(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		perPage string
+		runs    int
+		wantErr bool
+	}{
+		{"link asks for 3, page 2 holds 3", "3", 3, false},
+		{"link asks for 3, page 2 holds 4", "3", 4, true},
+		{"link asks for 1000, page 2 holds 101", "1000", 101, true},
+		{"link has a per_page that is no number, page 2 holds 101", "lots", 101, true},
+		{"link has a per_page that is no number, page 2 holds 100", "lots", 100, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Query().Get("page") == "" {
+					w.Header().Set("Link", fmt.Sprintf(`<%s?page=2&per_page=%s>; rel="next"`, r.URL.Path, tc.perPage))
+					answer(w, http.StatusOK, runsBody(1, `{"id":1}`))
+					return
+				}
+				entries := make([]string, tc.runs)
+				for i := range entries {
+					entries[i] = fmt.Sprintf(`{"id":%d}`, i+2)
+				}
+				answer(w, http.StatusOK, runsBody(1+tc.runs, entries...))
+			})
+			c := newClient(t, srv)
+			ids, errs := collect(c.Runs.List(context.Background(), testOwner, testRepo, nil))
+			if tc.wantErr {
+				assert.Equal(t, []int64{1}, ids)
+				require.Len(t, errs, 1)
+				assert.ErrorContains(t, errs[0], "per_page")
+				return
+			}
+			require.Empty(t, errs)
+			assert.Len(t, ids, 1+tc.runs)
+		})
+	}
+}
+
+// null entries never reach the caller as (nil, nil).
+func TestNullRunsAreSkipped(t *testing.T) {
+	for name, tc := range map[string]struct {
+		body []byte
+		want []int64
+	}{
+		"nulls among runs":       {runsBody(2, "null", `{"id":1}`, "null", `{"id":2}`, "null"), []int64{1, 2}},
+		"only nulls":             {runsBody(2, "null", "null"), nil},
+		"workflow_runs null":     {[]byte(`{"total_count":0,"workflow_runs":null}`), nil},
+		"no workflow_runs":       {[]byte(`{"total_count":0}`), nil},
+		"total_count at the end": {[]byte(`{"workflow_runs":[{"id":1}],"other":{"x":[1,2]},"total_count":1}`), []int64{1}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			srv := newServer(t, func(w http.ResponseWriter, r *http.Request) { answer(w, http.StatusOK, tc.body) })
+			c := newClient(t, srv)
+			page, _, err := c.Runs.ListPage(context.Background(), testOwner, testRepo, nil)
+			require.NoError(t, err)
+			var got []int64
+			for _, run := range page.WorkflowRuns {
+				require.NotNil(t, run)
+				got = append(got, run.ID)
+			}
+			assert.Equal(t, tc.want, got)
+
+			ids, errs := collect(c.Runs.List(context.Background(), testOwner, testRepo, nil))
+			require.Empty(t, errs)
+			assert.Equal(t, tc.want, ids)
+		})
+	}
+}
+
+// A Link next off the API's origin is an error, not a page: the runs of the
+// pages before it are yielded, the other host is never asked.
+func TestLinkNextOffTheOriginIsAnError(t *testing.T) {
+	other := forbiddenServer(t)
+	for name, next := range map[string]func(r *http.Request) string{
+		"another host":   func(*http.Request) string { return other.URL + apiPrefix + "repositories/1/actions/runs?page=2" },
+		"another port":   func(r *http.Request) string { return "http://127.0.0.1:1" + r.URL.Path + "?page=2" },
+		"another scheme": func(r *http.Request) string { return "https://" + r.Host + r.URL.Path + "?page=2" },
+		"localhost for 127.0.0.1": func(r *http.Request) string {
+			return "http://localhost:" + r.URL.Port() + r.URL.Path + "?page=2"
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Link", fmt.Sprintf(`<%s>; rel="next"`, next(r)))
+				answer(w, http.StatusOK, runsBody(2, `{"id":1}`))
+			})
+			c := newClient(t, srv, ghactions.WithToken(testToken))
+			ids, errs := collect(c.Runs.List(context.Background(), testOwner, testRepo, nil))
+			assert.Equal(t, []int64{1}, ids)
+			require.Len(t, errs, 1)
+			assert.ErrorContains(t, errs[0], "origin")
+			assert.Equal(t, 1, srv.hits())
+		})
+	}
+	assert.Zero(t, other.hits())
+}
+
+// From an https API, a Link next on plain http is refused.
+func TestLinkNextToPlainHTTPIsAnError(t *testing.T) {
+	plain := forbiddenServer(t)
+	for name, next := range map[string]func(r *http.Request) string{
+		"another host":  func(*http.Request) string { return plain.URL + "/runs?page=2" },
+		"the same host": func(r *http.Request) string { return "http://" + r.Host + r.URL.Path + "?page=2" },
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, c := tlsAPI(t, func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Link", fmt.Sprintf(`<%s>; rel="next"`, next(r)))
+				answer(w, http.StatusOK, runsBody(2, `{"id":1}`))
+			})
+			ids, errs := collect(c.Runs.List(context.Background(), testOwner, testRepo, nil))
+			assert.Equal(t, []int64{1}, ids)
+			require.Len(t, errs, 1)
+			assert.ErrorContains(t, errs[0], "plain http")
+		})
+	}
+	assert.Zero(t, plain.hits())
 }

@@ -4,11 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
+	"reflect"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -22,6 +23,18 @@ type request struct {
 	header   http.Header // extra headers, such as If-None-Match
 	noFollow bool        // hand back a redirect instead of following it
 	archive  bool        // a log-archive download: no token, no API headers
+	// sent holds the tokens sent for the call this request is part of; the
+	// requests of one call (its pages, its log archive) share it.
+	sent *tokenSet
+	// decode, when set, reads a 2xx answer's body inside the retry loop, so
+	// that a GET whose body is cut on its way is tried again.
+	decode func(body io.Reader) error
+}
+
+// follow builds the GET of a URL the answer to r led to (a next page, a log
+// archive), as part of the same call.
+func (r *request) follow(u *url.URL) *request {
+	return &request{method: http.MethodGet, url: u, sent: r.sent}
 }
 
 // newRequest builds a request for path, relative to the base URL and already
@@ -34,7 +47,7 @@ func (c *Client) newRequest(method, path string, query url.Values, body any) (*r
 	if len(query) > 0 {
 		u.RawQuery = query.Encode()
 	}
-	r := &request{method: method, url: u}
+	r := &request{method: method, url: u, sent: new(tokenSet)}
 	if body != nil {
 		if r.body, err = json.Marshal(body); err != nil {
 			return nil, fmt.Errorf("ghactions: encoding request body: %w", err)
@@ -55,11 +68,16 @@ func noFollow(ctx context.Context) bool {
 }
 
 // do sends r through the retry loop and returns the final answer, whatever
-// its status. The caller closes its body. The exchange it returns knows the
-// tokens that were sent, to keep them out of error text.
+// its status. The caller closes its body. On error, the answer it returns
+// (when there was one) has its body closed already. The exchange it returns
+// knows the tokens that were sent, to keep them out of what the call hands
+// back.
 func (c *Client) do(ctx context.Context, r *request) (*http.Response, *exchange, error) {
+	if r.sent == nil {
+		r.sent = new(tokenSet)
+	}
 	if ctx == nil {
-		return nil, &exchange{client: c, req: r}, fmt.Errorf("%w: nil context", ErrInvalidArgument)
+		return nil, &exchange{client: c, req: r, ctx: context.Background()}, fmt.Errorf("%w: nil context", ErrInvalidArgument)
 	}
 	x := &exchange{client: c, req: r, ctx: ctx}
 	if r.noFollow {
@@ -71,7 +89,7 @@ func (c *Client) do(ctx context.Context, r *request) (*http.Response, *exchange,
 	}
 	rreq, err := retryablehttp.NewRequestWithContext(ctx, r.method, r.url.String(), body)
 	if err != nil {
-		return nil, x, fmt.Errorf("ghactions: %s %s: %w", r.method, r.url.Path, err)
+		return nil, x, x.fail(fmt.Errorf("ghactions: %s %s: %w", r.method, r.url.Path, err))
 	}
 	h := rreq.Header
 	h.Set("User-Agent", c.userAgent)
@@ -89,8 +107,9 @@ func (c *Client) do(ctx context.Context, r *request) (*http.Response, *exchange,
 		h[k] = append([]string(nil), vs...)
 	}
 	if err := x.authorize(rreq.Request); err != nil {
-		return nil, x, err
+		return nil, x, x.fail(err)
 	}
+	rreq.SetResponseHandler(x.readBody)
 	rc := &retryablehttp.Client{
 		HTTPClient:     c.httpClient,
 		RetryWaitMin:   c.policy.MinBackoff,
@@ -103,45 +122,122 @@ func (c *Client) do(ctx context.Context, r *request) (*http.Response, *exchange,
 		PrepareRetry:   x.authorize,
 	}
 	hr, err := rc.Do(rreq)
+	if hr != nil {
+		hr.Request = x.redactRequest(hr.Request)
+		if !r.archive {
+			if rate, ok := parseRate(hr.Header); ok {
+				c.rate.Store(&rate)
+			}
+		}
+	}
 	if err != nil {
 		if hr != nil {
 			hr.Body.Close()
 		}
-		return nil, x, x.scrub(fmt.Errorf("ghactions: %s %s: %w", r.method, r.url.Path, err))
-	}
-	hr.Request = redactRequest(hr.Request)
-	if !r.archive {
-		if rate, ok := parseRate(hr.Header); ok {
-			c.rate.Store(&rate)
-		}
+		return hr, x, x.fail(fmt.Errorf("ghactions: %s %s: %w", r.method, r.url.Path, err))
 	}
 	return hr, x, nil
+}
+
+// responseOf gives the Response of an answer that do returned with an
+// error (one whose body did not decode, a redirect that was refused), or
+// nil when there was no answer.
+func responseOf(hr *http.Response) *Response {
+	if hr == nil {
+		return nil
+	}
+	return newResponse(hr)
 }
 
 // call sends r and, on a 2xx answer, decodes its JSON body into v (nil v
 // discards the body). A non-2xx answer gives an *APIError or a
 // *RateLimitError.
 func (c *Client) call(ctx context.Context, r *request, v any) (*Response, error) {
+	if v != nil {
+		r.decode = decodeInto(v)
+	}
+	return c.send(ctx, r)
+}
+
+// send sends r, has r.decode read a 2xx answer, and closes the body. A
+// non-2xx answer gives an *APIError or a *RateLimitError.
+func (c *Client) send(ctx context.Context, r *request) (*Response, error) {
 	hr, x, err := c.do(ctx, r)
 	if err != nil {
-		return nil, err
+		return responseOf(hr), err
 	}
 	defer hr.Body.Close()
 	resp := newResponse(hr)
 	if hr.StatusCode < 200 || hr.StatusCode > 299 {
-		return resp, x.apiError(hr)
+		return resp, x.fail(x.apiError(hr))
 	}
-	if v == nil {
+	if r.decode == nil {
 		// Empty bodies, {} and null are all fine here; read a little so the
 		// connection can be reused.
 		_, _ = io.Copy(io.Discard, io.LimitReader(hr.Body, 64<<10))
-		return resp, nil
-	}
-	if err := decodeJSON(hr.Body, v); err != nil {
-		return resp, fmt.Errorf("ghactions: %s %s: decoding the answer: %w", r.method, r.url.Path, err)
 	}
 	return resp, nil
 }
+
+// decodeInto decodes a JSON answer into v. A retry decodes into a zeroed v,
+// so that nothing of a cut answer stays behind.
+func decodeInto(v any) func(io.Reader) error {
+	tries := 0
+	return func(body io.Reader) error {
+		if tries++; tries > 1 {
+			if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer && !rv.IsNil() {
+				rv.Elem().SetZero()
+			}
+		}
+		return decodeJSON(body, v)
+	}
+}
+
+// readBody is the retry loop's response handler: it has r.decode read a
+// final 2xx answer while the loop can still try again. A body that the
+// transport failed to deliver whole is a cut body, which checkRetry retries
+// for a GET; one that arrived whole but does not decode is not retried.
+func (x *exchange) readBody(hr *http.Response) error {
+	if x.req.decode == nil || hr.StatusCode < 200 || hr.StatusCode > 299 || x.ctx.Err() != nil {
+		return nil
+	}
+	tr := &trackedReader{r: hr.Body}
+	if err := x.req.decode(tr); err != nil {
+		return &bodyError{err: err, cut: tr.err != nil}
+	}
+	return nil
+}
+
+// trackedReader remembers the first error of its reader other than io.EOF:
+// an error of the transport, not of what it carried.
+type trackedReader struct {
+	r   io.Reader
+	err error
+}
+
+func (t *trackedReader) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	if err != nil && err != io.EOF && t.err == nil {
+		t.err = err
+	}
+	return n, err
+}
+
+// bodyError is a 2xx answer whose body was cut on its way (cut) or did not
+// decode.
+type bodyError struct {
+	err error
+	cut bool
+}
+
+func (e *bodyError) Error() string {
+	if e.cut {
+		return "reading the answer: " + e.err.Error()
+	}
+	return "decoding the answer: " + e.err.Error()
+}
+
+func (e *bodyError) Unwrap() error { return e.err }
 
 // authorize sets the token on req when it goes to the API's origin, and
 // makes sure no token rides along otherwise. It runs before every try.
@@ -166,31 +262,33 @@ func (x *exchange) authorize(req *http.Request) error {
 	if err := checkToken(tok); err != nil {
 		return fmt.Errorf("ghactions: token source: %w", err)
 	}
-	x.remember(tok)
+	x.req.sent.add(tok)
 	req.Header.Set("Authorization", "Bearer "+tok)
 	return nil
 }
 
-// redactRequest gives a copy of req without its Authorization header, nor
-// any in the requests of the redirects that led to it (req.Response.Request),
-// so that a caller who dumps Response.Request does not print the token.
-func redactRequest(req *http.Request) *http.Request {
-	if !chainHasAuthorization(req) {
+// redactRequest gives a copy of req without its Authorization header nor a
+// token in its URL, and likewise for the requests of the redirects that led
+// to it (req.Response.Request), so that a caller who prints Response.Request
+// does not print the token.
+func (x *exchange) redactRequest(req *http.Request) *http.Request {
+	if !x.chainNeedsRedaction(req) {
 		return req
 	}
 	r := req.Clone(req.Context())
 	r.Header.Del("Authorization")
+	r.URL = x.req.sent.scrubURL(r.URL)
 	if r.Response != nil {
 		prev := *r.Response
-		prev.Request = redactRequest(prev.Request)
+		prev.Request = x.redactRequest(prev.Request)
 		r.Response = &prev
 	}
 	return r
 }
 
-func chainHasAuthorization(req *http.Request) bool {
+func (x *exchange) chainNeedsRedaction(req *http.Request) bool {
 	for req != nil {
-		if req.Header.Get("Authorization") != "" {
+		if req.Header.Get("Authorization") != "" || x.req.sent.holds(req.URL.String()) {
 			return true
 		}
 		if req.Response == nil {
@@ -201,24 +299,15 @@ func chainHasAuthorization(req *http.Request) bool {
 	return false
 }
 
-// exchange is the state of one call across its tries.
+// exchange is the state of one request across its tries.
 type exchange struct {
-	client *Client
-	req    *request
-	ctx    context.Context
-	tokens []string // every token sent, to scrub from error text
-	tries  int
-	start  time.Time // of the current try
-	wait   time.Duration
-}
-
-func (x *exchange) remember(tok string) {
-	for _, t := range x.tokens {
-		if t == tok {
-			return
-		}
-	}
-	x.tokens = append(x.tokens, tok)
+	client  *Client
+	req     *request
+	ctx     context.Context
+	tries   int
+	checked int       // the try checkRetry last saw
+	start   time.Time // of the current try
+	wait    time.Duration
 }
 
 func (x *exchange) beforeTry(_ retryablehttp.Logger, _ *http.Request, i int) {
@@ -226,34 +315,23 @@ func (x *exchange) beforeTry(_ retryablehttp.Logger, _ *http.Request, i int) {
 	x.start = time.Now()
 }
 
-// scrubString removes every token this call sent from s: a server, or a
-// proxy, may echo the request back.
-func (x *exchange) scrubString(s string) string {
-	for _, t := range x.tokens {
-		s = strings.ReplaceAll(s, t, "[REDACTED]")
-	}
-	return s
-}
+// scrubString removes every token the call sent from s.
+func (x *exchange) scrubString(s string) string { return x.req.sent.scrubString(s) }
 
-// scrub returns err with the tokens removed from its text, keeping what it
-// wraps for errors.Is and errors.As.
-func (x *exchange) scrub(err error) error {
-	if err == nil {
-		return nil
+// fail is the way out of the pipeline for every error of a request. An
+// error that the end of the call's context caused (a read cut by a
+// deadline reports "use of closed network connection") matches the
+// context's error, as every other wait of the client does; and no text of
+// the error holds a token the call sent.
+func (x *exchange) fail(err error) error {
+	if ctxErr := x.ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
+		var apiErr *APIError
+		if !errors.As(err, &apiErr) {
+			err = fmt.Errorf("%w: %w", ctxErr, err)
+		}
 	}
-	if msg := err.Error(); x.scrubString(msg) != msg {
-		return &scrubbedError{msg: x.scrubString(msg), err: err}
-	}
-	return err
+	return x.req.sent.scrub(err)
 }
-
-type scrubbedError struct {
-	msg string
-	err error
-}
-
-func (e *scrubbedError) Error() string { return e.msg }
-func (e *scrubbedError) Unwrap() error { return e.err }
 
 // maxErrorBody caps what is read of an error answer, so that a hostile or
 // broken server cannot exhaust memory.
@@ -284,7 +362,7 @@ func (x *exchange) apiError(hr *http.Response) error {
 	e := APIError{
 		Response:   hr,
 		StatusCode: hr.StatusCode,
-		RequestID:  hr.Header.Get("X-GitHub-Request-Id"),
+		RequestID:  x.scrubString(hr.Header.Get("X-GitHub-Request-Id")),
 	}
 	eb := parseErrorBody(body)
 	e.Message = x.scrubString(eb.Message)

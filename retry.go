@@ -48,8 +48,16 @@ func DefaultRetryPolicy() RetryPolicy {
 const secondaryDefaultWait = time.Minute
 
 // checkRetry is the retry loop's CheckRetry: it logs the try, then decides.
+// The loop asks twice about a try whose answer it hands to readBody: once
+// for the answer, again for what reading its body gave. A try whose body is
+// read is logged after the reading, once.
 func (x *exchange) checkRetry(ctx context.Context, hr *http.Response, err error) (bool, error) {
-	x.logTry(ctx, hr, err)
+	again := x.checked == x.tries
+	x.checked = x.tries
+	readsBody := err == nil && x.req.decode != nil && hr != nil && hr.StatusCode >= 200 && hr.StatusCode <= 299
+	if again && (readsBody || err != nil) || !again && !readsBody {
+		x.logTry(ctx, hr, err)
+	}
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return false, ctxErr
 	}
@@ -61,14 +69,12 @@ func (x *exchange) checkRetry(ctx context.Context, hr *http.Response, err error)
 		return false, nil
 	}
 	x.wait = wait
-	if l := x.client.logger; l != nil {
-		l.LogAttrs(ctx, slog.LevelDebug, "ghactions: retrying",
-			slog.String("method", x.req.method),
-			slog.String("path", x.req.url.Path),
-			slog.String("reason", x.scrubString(reason)),
-			slog.Duration("wait", wait),
-			slog.Int("attempt", x.tries))
-	}
+	x.log(ctx, "ghactions: retrying",
+		slog.String("method", x.req.method),
+		slog.String("path", x.req.url.Path),
+		slog.String("reason", reason),
+		slog.Duration("wait", wait),
+		slog.Int("attempt", x.tries))
 	return true, nil
 }
 
@@ -86,6 +92,13 @@ func (x *exchange) backoff(_, _ time.Duration, _ int, _ *http.Response) time.Dur
 func (x *exchange) decide(hr *http.Response, err error) (reason string, wait time.Duration, retry bool) {
 	p := x.client.policy
 	if err != nil {
+		// A body that did not decode would not decode the next time; one cut
+		// on its way is a network error, but a mutation whose answer was cut
+		// may have happened, so only a GET (or HEAD) is sent again.
+		var bodyErr *bodyError
+		if errors.As(err, &bodyErr) && (!bodyErr.cut || !safeMethod(x.req.method)) {
+			return "", 0, false
+		}
 		if !retryableError(err) {
 			return "", 0, false
 		}
@@ -108,10 +121,20 @@ func (x *exchange) decide(hr *http.Response, err error) (reason string, wait tim
 	return "", 0, false
 }
 
+// safeMethod reports whether sending a request again cannot do twice what
+// it asks.
+func safeMethod(method string) bool {
+	return method == http.MethodGet || method == http.MethodHead
+}
+
 // retryableError tells a passing network fault from one that another try
-// cannot mend.
+// cannot mend. The end of the call's context has been caught before
+// (checkRetry); a timeout of one try (the transport's wait for headers, a
+// caller's http.Client.Timeout), which also matches
+// context.DeadlineExceeded, is a network fault like any other.
 func retryableError(err error) bool {
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, errTooManyRedirects) {
+	var redirectErr *redirectError
+	if errors.Is(err, context.Canceled) || errors.As(err, &redirectErr) {
 		return false
 	}
 	var (
@@ -192,6 +215,8 @@ func untilReset(reset, now time.Time) time.Duration {
 }
 
 // parseRetryAfter reads a Retry-After header: delay-seconds or an HTTP date.
+// Anything else, a negative number included, is as good as no header: taking
+// it for 0 would retry at once, which is what the limit asks not to do.
 func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	v = strings.TrimSpace(v)
 	if v == "" {
@@ -199,7 +224,7 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	}
 	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
 		if secs < 0 {
-			return 0, true
+			return 0, false
 		}
 		// Anything longer than a day is as good as "not now"; capping keeps
 		// the multiplication from overflowing.
@@ -230,7 +255,23 @@ func (x *exchange) logTry(ctx context.Context, hr *http.Response, err error) {
 		attrs = append(attrs, slog.Int("status", hr.StatusCode))
 	}
 	if err != nil {
-		attrs = append(attrs, slog.String("error", x.scrubString(err.Error())))
+		attrs = append(attrs, slog.String("error", err.Error()))
 	}
-	l.LogAttrs(ctx, slog.LevelDebug, "ghactions: request", attrs...)
+	x.log(ctx, "ghactions: request", attrs...)
+}
+
+// log writes a Debug line; it is the one way out to the logger, and scrubs
+// every string of the line of the tokens the call sent (a path may come from
+// a Link, an error from an echoing server).
+func (x *exchange) log(ctx context.Context, msg string, attrs ...slog.Attr) {
+	l := x.client.logger
+	if l == nil || !l.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	for i, a := range attrs {
+		if a.Value.Kind() == slog.KindString {
+			attrs[i].Value = slog.StringValue(x.scrubString(a.Value.String()))
+		}
+	}
+	l.LogAttrs(ctx, slog.LevelDebug, x.scrubString(msg), attrs...)
 }

@@ -285,6 +285,9 @@ func TestClassifyRateLimit(t *testing.T) {
 		{"plain 403", 403, nil, "Resource not accessible by integration", false, false, 0},
 		{"404 never", 404, map[string]string{"X-RateLimit-Remaining": "0"}, "", false, false, 0},
 		{"garbage Retry-After ignored", 403, map[string]string{"Retry-After": "soon"}, "", false, false, 0},
+		{"negative Retry-After ignored", 403, map[string]string{"Retry-After": "-5"}, "", false, false, 0},
+		{"negative Retry-After on a 429 ignored", 429, map[string]string{"Retry-After": "-5"}, "", true, true, time.Minute},
+		{"negative Retry-After leaves the reset", 403, map[string]string{"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": in30s, "Retry-After": "-1"}, "", true, false, 30 * time.Second},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

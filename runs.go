@@ -40,8 +40,11 @@ type ListOptions struct {
 	ExcludePullRequests bool   `url:"exclude_pull_requests,omitempty"`
 	CheckSuiteID        int64  `url:"check_suite_id,omitempty"`
 	HeadSHA             string `url:"head_sha,omitempty"`
-	PerPage             int    `url:"per_page,omitempty"` // 1..100; 0 = server default (ListPage) or 100 (List)
-	Page                int    `url:"page,omitempty"`
+	// PerPage is 1..100; 0 means the server's default (ListPage) or 100
+	// (List). A page holding more runs than its per_page (or than 100 when
+	// the request has none) is an error.
+	PerPage int `url:"per_page,omitempty"`
+	Page    int `url:"page,omitempty"`
 }
 
 // GetOptions changes what Get and GetAttempt return. A nil *GetOptions
@@ -65,15 +68,21 @@ type RunsPage struct {
 // ListPage returns one page of workflow runs: GET
 // /repos/{owner}/{repo}/actions/runs, or
 // /repos/{owner}/{repo}/actions/workflows/{workflow}/runs when opts.Workflow
-// is set. resp.NextPage and resp.Links tell where the next page is. Bad input
-// returns an error wrapping ErrInvalidArgument and sends nothing; a non-2xx
-// answer returns an *APIError.
+// is set. resp.NextPage and resp.Links tell where the next page is. The page
+// holds no nil run (null entries are left out), and at most opts.PerPage
+// runs, or 100 when PerPage is 0; a longer page is an error, found while
+// decoding. Bad input returns an error wrapping ErrInvalidArgument and sends
+// nothing; a non-2xx answer returns an *APIError.
 func (s *RunsService) ListPage(ctx context.Context, owner, repo string, opts *ListOptions) (*RunsPage, *Response, error) {
 	r, err := s.listRequest(owner, repo, opts, 0)
 	if err != nil {
 		return nil, nil, err
 	}
-	return s.fetchPage(ctx, r)
+	p, resp, err := fetchPage[WorkflowRun](ctx, s.client, r, runsKey)
+	if err != nil {
+		return nil, resp, err
+	}
+	return &RunsPage{TotalCount: p.total, WorkflowRuns: p.items}, resp, nil
 }
 
 // List returns every matching run, page after page, following the Link
@@ -82,64 +91,22 @@ func (s *RunsService) ListPage(ctx context.Context, owner, repo string, opts *Li
 // the loop reaches it, so breaking out early fetches nothing more, and only
 // one page is held at a time. On error it yields (nil, err) once and stops.
 //
+// It never yields a nil run, and it stops at an empty page. A page longer
+// than its per_page, a next-page link off the API's origin (or from https to
+// plain http) and a next-page link back to a page already fetched are errors.
+//
 // GitHub returns at most 1,000 runs for a search that uses a filter (actor,
 // branch, check suite, created, event, head SHA or status); narrow Created
 // to reach older ones.
 func (s *RunsService) List(ctx context.Context, owner, repo string, opts *ListOptions) iter.Seq2[*WorkflowRun, error] {
 	return func(yield func(*WorkflowRun, error) bool) {
-		r, err := s.listRequest(owner, repo, opts, 100)
+		r, err := s.listRequest(owner, repo, opts, maxPerPage)
 		if err != nil {
 			yield(nil, err)
 			return
 		}
-		seen := make(map[string]bool)
-		for r != nil {
-			seen[pageKey(r.url)] = true
-			var runs []*WorkflowRun
-			runs, r, err = s.nextPage(ctx, r)
-			if err != nil {
-				yield(nil, err)
-				return
-			}
-			for _, run := range runs {
-				if !yield(run, nil) {
-					return
-				}
-			}
-			if r != nil && seen[pageKey(r.url)] {
-				yield(nil, fmt.Errorf("ghactions: GET %s: the next-page link leads back to a page already fetched", r.url.Path))
-				return
-			}
-		}
+		walkPages(ctx, s.client, r, runsKey, yield)
 	}
-}
-
-// pageKey identifies a page's URL whatever the order of its query.
-func pageKey(u *url.URL) string {
-	return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Host) + u.EscapedPath() + "?" + u.Query().Encode()
-}
-
-// nextPage fetches the page of r and builds the request for the one after,
-// or nil at the last page.
-func (s *RunsService) nextPage(ctx context.Context, r *request) ([]*WorkflowRun, *request, error) {
-	page, resp, err := s.fetchPage(ctx, r)
-	if err != nil {
-		return nil, nil, err
-	}
-	next := resp.Links["next"]
-	if next == nil {
-		return page.WorkflowRuns, nil, nil
-	}
-	return page.WorkflowRuns, &request{method: http.MethodGet, url: next}, nil
-}
-
-func (s *RunsService) fetchPage(ctx context.Context, r *request) (*RunsPage, *Response, error) {
-	page := new(RunsPage)
-	resp, err := s.client.call(ctx, r, page)
-	if err != nil {
-		return nil, resp, err
-	}
-	return page, resp, nil
 }
 
 // listRequest checks the options and builds the first page's request;
@@ -191,7 +158,9 @@ func (o *ListOptions) validate() error {
 		}
 	}
 	if o.Workflow != "" {
-		if strings.TrimSpace(o.Workflow) != o.Workflow || strings.ContainsAny(o.Workflow, "/\\") {
+		// "." and ".." are path segments, not names: they would change the
+		// endpoint the request goes to.
+		if strings.TrimSpace(o.Workflow) != o.Workflow || strings.ContainsAny(o.Workflow, "/\\") || o.Workflow == "." || o.Workflow == ".." {
 			return fmt.Errorf("%w: Workflow %q: give a workflow file name or ID", ErrInvalidArgument, o.Workflow)
 		}
 		if id, err := strconv.ParseInt(o.Workflow, 10, 64); err == nil && id <= 0 {

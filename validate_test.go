@@ -164,6 +164,8 @@ func badInputs() []badInput {
 		{"Workflow escaping the path", listMethods, list(ghactions.ListOptions{Workflow: "../../../user"})},
 		{"Workflow with a backslash", listMethods, list(ghactions.ListOptions{Workflow: `..\build.yml`})},
 		{"Workflow with spaces around", listMethods, list(ghactions.ListOptions{Workflow: " build.yml"})},
+		{"Workflow dot", listMethods, list(ghactions.ListOptions{Workflow: "."})},
+		{"Workflow dot-dot", listMethods, list(ghactions.ListOptions{Workflow: ".."})},
 	}
 }
 
@@ -247,6 +249,14 @@ func TestNewClientErrors(t *testing.T) {
 		{"scheme ftp", []ghactions.Option{ghactions.WithBaseURL("ftp://ghe.example.com/")}},
 		{"scheme file", []ghactions.Option{ghactions.WithBaseURL("file:///etc/passwd")}},
 		{"credentials in the base URL", []ghactions.Option{ghactions.WithBaseURL("https://user:pass@ghe.example.com/")}},
+		{"port 99999", []ghactions.Option{ghactions.WithBaseURL("https://ghe.example.com:99999/")}},
+		{"port 65536", []ghactions.Option{ghactions.WithBaseURL("https://ghe.example.com:65536")}},
+		{"port 0", []ghactions.Option{ghactions.WithBaseURL("https://ghe.example.com:0/api/v3/")}},
+		{"port with a leading zero past the limit", []ghactions.Option{ghactions.WithBaseURL("http://127.0.0.1:0065536/")}},
+		{"empty port", []ghactions.Option{ghactions.WithBaseURL("https://ghe.example.com:/")}},
+		{"non-numeric port", []ghactions.Option{ghactions.WithBaseURL("https://ghe.example.com:https/")}},
+		{"bare question mark", []ghactions.Option{ghactions.WithBaseURL("https://ghe.example.com/api/v3/?")}},
+		{"bare question mark without a path", []ghactions.Option{ghactions.WithBaseURL("https://ghe.example.com?")}},
 		{"token over plain http", []ghactions.Option{ghactions.WithToken(testToken), ghactions.WithBaseURL("http://ghe.example.com/")}},
 		{"token over plain http, option order reversed", []ghactions.Option{ghactions.WithBaseURL("http://ghe.example.com/api/v3"), ghactions.WithToken(testToken)}},
 		{"token over plain http to a non-loopback IP", []ghactions.Option{ghactions.WithToken(testToken), ghactions.WithBaseURL("http://10.0.0.1:8080/")}},
@@ -288,6 +298,9 @@ func TestNewClientAccepts(t *testing.T) {
 		{"token over http to localhost", []ghactions.Option{ghactions.WithToken(testToken), ghactions.WithBaseURL("http://localhost:3000")}},
 		{"token over http to LOCALHOST", []ghactions.Option{ghactions.WithToken(testToken), ghactions.WithBaseURL("http://LOCALHOST/api/v3/")}},
 		{"token over http to [::1]", []ghactions.Option{ghactions.WithToken(testToken), ghactions.WithBaseURL("http://[::1]:8080/")}},
+		{"port 1", []ghactions.Option{ghactions.WithBaseURL("https://ghe.example.com:1/")}},
+		{"port 65535", []ghactions.Option{ghactions.WithBaseURL("https://ghe.example.com:65535/")}},
+		{"port 443 written out", []ghactions.Option{ghactions.WithBaseURL("https://api.github.com:443/")}},
 		{"anonymous over plain http", []ghactions.Option{ghactions.WithBaseURL("http://ghe.example.com/")}},
 		{"scheme in capitals", []ghactions.Option{ghactions.WithToken(testToken), ghactions.WithBaseURL("HTTPS://GHE.example.com")}},
 		{"zero retry policy", []ghactions.Option{ghactions.WithRetryPolicy(ghactions.RetryPolicy{})}},

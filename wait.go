@@ -79,6 +79,8 @@ func (p *poller) poll(ctx context.Context) (*WorkflowRun, error) {
 	if p.etag != "" && p.run != nil {
 		r.header = http.Header{"If-None-Match": {p.etag}}
 	}
+	run := new(WorkflowRun)
+	r.decode = decodeInto(run)
 	hr, x, err := c.do(ctx, r)
 	if err != nil {
 		return nil, err
@@ -88,11 +90,7 @@ func (p *poller) poll(ctx context.Context) (*WorkflowRun, error) {
 	case hr.StatusCode == http.StatusNotModified && p.run != nil:
 		return p.run, nil
 	case hr.StatusCode < 200 || hr.StatusCode > 299:
-		return nil, x.apiError(hr)
-	}
-	run := new(WorkflowRun)
-	if err := decodeJSON(hr.Body, run); err != nil {
-		return nil, fmt.Errorf("ghactions: GET %s: decoding the answer: %w", r.url.Path, err)
+		return nil, x.fail(x.apiError(hr))
 	}
 	p.run, p.etag = run, hr.Header.Get("ETag")
 	return run, nil
