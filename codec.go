@@ -27,10 +27,11 @@ const maxBody = 64 << 20
 
 var errBodyTooLarge = fmt.Errorf("answer larger than %d bytes", maxBody)
 
-// decodeJSON decodes one JSON value from r into v.
+// decodeJSON decodes one JSON value from r into v, with the strings that
+// repeat within it held once (see stringTable).
 func decodeJSON(r io.Reader, v any) error {
 	lr := &limitedReader{r: r, n: maxBody}
-	err := json.UnmarshalRead(lr, v, decodeOptions)
+	err := json.UnmarshalRead(lr, v, decodeOptions, newInternTable().options())
 	if lr.n < 0 {
 		return errBodyTooLarge
 	}
