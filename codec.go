@@ -27,8 +27,8 @@ const maxBody = 64 << 20
 
 var errBodyTooLarge = fmt.Errorf("answer larger than %d bytes", maxBody)
 
-// decodeJSON decodes one JSON value from r into v, with the strings that
-// repeat within it held once (see stringTable).
+// decodeJSON decodes one JSON value from r into v. A user or repository
+// that comes again in it is decoded once (see internTable).
 func decodeJSON(r io.Reader, v any) error {
 	lr := &limitedReader{r: r, n: maxBody}
 	err := json.UnmarshalRead(lr, v, decodeOptions, newInternTable().options())

@@ -1,6 +1,7 @@
 package ghactions
 
 import (
+	"errors"
 	"reflect"
 	"time"
 
@@ -21,20 +22,22 @@ import (
 type internTable struct {
 	users map[string]*User
 	repos map[string]*Repository
+	opts  json.Options
 }
 
 func newInternTable() *internTable {
-	return &internTable{users: make(map[string]*User), repos: make(map[string]*Repository)}
-}
-
-// options returns the decode options that make users and repositories
-// decoded with them go through t.
-func (t *internTable) options() json.Options {
-	return json.WithUnmarshalers(json.JoinUnmarshalers(
+	t := &internTable{users: make(map[string]*User), repos: make(map[string]*Repository)}
+	t.opts = json.WithUnmarshalers(json.JoinUnmarshalers(
 		json.UnmarshalFromFunc(t.unmarshalUser),
 		json.UnmarshalFromFunc(t.unmarshalRepository),
 	))
+	return t
 }
+
+// options returns the decode options that make users and repositories
+// decoded with them go through t. Use the same table, and these options,
+// for a whole answer: the point is to meet values again.
+func (t *internTable) options() json.Options { return t.opts }
 
 // plainUser and plainRepository decode as User and Repository do, without
 // the table's hook for their own type: a value met for the first time is
@@ -97,8 +100,9 @@ func (t *internTable) unmarshalRepository(dec *jsontext.Decoder, r *Repository) 
 // decodeFirst decodes v, the value just read from dec, into out, and places
 // an error in the whole answer, as decoding it in place would have.
 func (t *internTable) decodeFirst(dec *jsontext.Decoder, v jsontext.Value, out any) error {
-	err := json.Unmarshal(v, out, decodeOptions, t.options())
-	if se, ok := err.(*json.SemanticError); ok {
+	err := json.Unmarshal(v, out, decodeOptions, t.opts)
+	var se *json.SemanticError
+	if errors.As(err, &se) {
 		se.JSONPointer = dec.StackPointer() + se.JSONPointer
 		se.ByteOffset += dec.InputOffset() - int64(len(v))
 	}
