@@ -20,10 +20,23 @@ import (
 // can change. A table lives for one call, so nothing is kept between calls
 // or shared between goroutines.
 type internTable struct {
-	users map[string]*User
-	repos map[string]*Repository
-	opts  json.Options
+	users    map[string]*User
+	repos    map[string]*Repository
+	userOdds odds
+	repoOdds odds
+	opts     json.Options
 }
+
+// odds counts how often the values of one kind were met again. Looking a
+// value up means reading it whole first, and reading it again to decode it
+// when it is new, which costs about what a hit saves: once eight values of a
+// kind have been new and fewer than a third of lookups hit, the table leaves
+// that kind to the usual decoding. A page of runs of one repository never
+// gets there: its repository comes again on every run, and the actor is most
+// often the triggering actor too.
+type odds struct{ hits, misses int }
+
+func (o *odds) worthLooking() bool { return o.misses < 8 || 2*o.hits >= o.misses }
 
 func newInternTable() *internTable {
 	t := &internTable{users: make(map[string]*User), repos: make(map[string]*Repository)}
@@ -48,11 +61,11 @@ type (
 )
 
 // unmarshalUser and unmarshalRepository leave to the usual decoding what
-// is not an object (null, or a wrong type: the usual result or error), and
-// a value that already holds something (a key sent twice), which the usual
-// decoding merges into.
+// is not an object (null, or a wrong type: the usual result or error), a
+// value that already holds something (a key sent twice), which the usual
+// decoding merges into, and the values of a kind not worth looking up.
 func (t *internTable) unmarshalUser(dec *jsontext.Decoder, u *User) error {
-	if dec.PeekKind() != '{' || *u != (User{}) {
+	if dec.PeekKind() != '{' || *u != (User{}) || !t.userOdds.worthLooking() {
 		return json.SkipFunc
 	}
 	v, err := dec.ReadValue()
@@ -60,13 +73,15 @@ func (t *internTable) unmarshalUser(dec *jsontext.Decoder, u *User) error {
 		return err
 	}
 	if seen, ok := t.users[string(v)]; ok {
+		t.userOdds.hits++
 		*u = *seen
 		return nil
 	}
+	t.userOdds.misses++
 	if err := t.decodeFirst(dec, v, (*plainUser)(u)); err != nil {
 		return err
 	}
-	if onlyValues(reflect.ValueOf(u).Elem(), -1) {
+	if onlyValues(reflect.ValueOf(u).Elem(), userRefs) {
 		seen := *u
 		t.users[string(v)] = &seen
 	}
@@ -74,7 +89,7 @@ func (t *internTable) unmarshalUser(dec *jsontext.Decoder, u *User) error {
 }
 
 func (t *internTable) unmarshalRepository(dec *jsontext.Decoder, r *Repository) error {
-	if dec.PeekKind() != '{' || !reflect.ValueOf(r).Elem().IsZero() {
+	if dec.PeekKind() != '{' || !reflect.ValueOf(r).Elem().IsZero() || !t.repoOdds.worthLooking() {
 		return json.SkipFunc
 	}
 	v, err := dec.ReadValue()
@@ -82,14 +97,16 @@ func (t *internTable) unmarshalRepository(dec *jsontext.Decoder, r *Repository) 
 		return err
 	}
 	if seen, ok := t.repos[string(v)]; ok {
+		t.repoOdds.hits++
 		copyRepository(r, seen)
 		return nil
 	}
+	t.repoOdds.misses++
 	if err := t.decodeFirst(dec, v, (*plainRepository)(r)); err != nil {
 		return err
 	}
-	if onlyValues(reflect.ValueOf(r).Elem(), repositoryOwner) &&
-		(r.Owner == nil || onlyValues(reflect.ValueOf(r.Owner).Elem(), -1)) {
+	if onlyValues(reflect.ValueOf(r).Elem(), repositoryRefs) &&
+		(r.Owner == nil || onlyValues(reflect.ValueOf(r.Owner).Elem(), userRefs)) {
 		seen := new(Repository)
 		copyRepository(seen, r)
 		t.repos[string(v)] = seen
@@ -118,32 +135,32 @@ func copyRepository(dst, src *Repository) {
 	}
 }
 
-// repositoryOwner is the index of Repository.Owner, the one reference field
-// that copyRepository copies.
-var repositoryOwner = func() int {
-	f, _ := reflect.TypeFor[Repository]().FieldByName("Owner")
-	return f.Index[0]
-}()
+// userRefs and repositoryRefs are the fields of User and Repository that a
+// copy would share, but Owner, which copyRepository copies. Finding them by
+// reflection keeps them right when fields are added.
+var (
+	userRefs       = refFields(reflect.TypeFor[User](), "")
+	repositoryRefs = refFields(reflect.TypeFor[Repository](), "Owner")
+)
 
-// onlyValues reports whether a copy of the struct v would share nothing
-// with it but string bytes: every pointer, slice, map and interface field is
-// nil, but field skip, which the caller copies itself. Going by reflection
-// keeps it true of fields added later.
-func onlyValues(v reflect.Value, skip int) bool {
-	for i := range v.NumField() {
-		f := v.Field(i)
-		if i == skip || isValueType(f.Type()) {
-			continue
+// refFields returns the indexes of the fields of struct type t, but the one
+// named except, that hold references other than strings.
+func refFields(t reflect.Type, except string) []int {
+	var refs []int
+	for i := range t.NumField() {
+		if f := t.Field(i); f.Name != except && !isValueType(f.Type) {
+			refs = append(refs, i)
 		}
-		switch f.Kind() {
-		case reflect.Pointer, reflect.Slice, reflect.Map, reflect.Interface, reflect.Chan, reflect.Func:
-			if !f.IsNil() {
-				return false
-			}
-		default:
-			if !f.IsZero() {
-				return false
-			}
+	}
+	return refs
+}
+
+// onlyValues reports whether the fields refs of struct v are all zero, so
+// that a copy of v shares nothing with it but string bytes.
+func onlyValues(v reflect.Value, refs []int) bool {
+	for _, i := range refs {
+		if !v.Field(i).IsZero() {
+			return false
 		}
 	}
 	return true

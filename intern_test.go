@@ -240,6 +240,8 @@ func TestInternTableDecodesAsWithout(t *testing.T) {
 		"seed page":       string(seed),
 		"bench page":      string(benchPage(t, 5)),
 		"full page":       string(copiesPage(t, fullRun(t), 3)),
+		"nothing repeats": string(distinctPage(t, 20)),
+		"forks":           string(forkPage(t, 20)),
 		"users differ":    `{"workflow_runs":[{"actor":{"login":"a","id":1}},{"actor":{"login":"b","id":2}},{"actor":{"login":"a","id":1}}]}`,
 		"nulls":           `{"workflow_runs":[{"actor":null,"repository":null},{"actor":null,"repository":{"id":1,"owner":null}},{"repository":{"id":1,"owner":null}}]}`,
 		"key sent twice":  `{"workflow_runs":[{"actor":{"login":"a"}},{"actor":{"login":"a","id":3},"actor":{"login":"a"}}]}`,
@@ -288,4 +290,55 @@ func FuzzInternTable(f *testing.F) {
 			}
 		}
 	})
+}
+
+// The table stops looking up a kind of value when new ones keep coming, and
+// keeps at it on a page of pull-request runs from forks, where only the
+// repository and each run's own user repeat.
+func TestInternTableLooksUpWhileWorthIt(t *testing.T) {
+	tests := []struct {
+		name      string
+		page      []byte
+		wantUsers int // values the table holds at the end
+		wantRepos int
+	}{
+		{"nothing repeats", distinctPage(t, 20), 8, 8},
+		{"forks", forkPage(t, 20), 21, 21}, // and the repository's owner
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tab := newInternTable()
+			var p RunsPage
+			require.NoError(t, jsonv2.Unmarshal(tt.page, &p, decodeOptions, tab.options()))
+			require.Len(t, p.WorkflowRuns, 20)
+			assert.Equal(t, tt.wantUsers, len(tab.users), "users held")
+			assert.Equal(t, tt.wantRepos, len(tab.repos), "repositories held")
+		})
+	}
+}
+
+// forkPage is a page of n runs of the seed's repository, each from its own
+// user's fork: the user is the actor, the triggering actor and the head
+// repository's owner.
+func forkPage(t testing.TB, n int) []byte {
+	t.Helper()
+	runs := make([]any, n)
+	for i := range runs {
+		run := seedRunMap(t)
+		user := map[string]any{}
+		for k, v := range run["actor"].(map[string]any) {
+			user[k] = v
+		}
+		user["login"], user["id"] = fmt.Sprintf("user%d", i), 1000+i
+		head := map[string]any{}
+		for k, v := range run["head_repository"].(map[string]any) {
+			head[k] = v
+		}
+		head["id"], head["full_name"], head["owner"] = 2000+i, fmt.Sprintf("user%d/hello-world", i), user
+		run["actor"], run["triggering_actor"], run["head_repository"] = user, user, head
+		runs[i] = run
+	}
+	b, err := json.Marshal(map[string]any{"total_count": n, "workflow_runs": runs})
+	require.NoError(t, err)
+	return b
 }
