@@ -17,8 +17,10 @@ import (
 //
 // A user or repository met again is a copy of the first one decoded: each
 // run still owns its structs, and only string bytes are shared, which no one
-// can change. A table lives for one call, so nothing is kept between calls
-// or shared between goroutines.
+// can change. The table copies from a copy of its own, so a caller who
+// changes a run it was already given (a decoder may hand out runs one by
+// one) changes no run decoded after it. A table lives for one call, so
+// nothing is kept between calls or shared between goroutines.
 type internTable struct {
 	users    map[string]*User
 	repos    map[string]*Repository
