@@ -342,3 +342,27 @@ func forkPage(t testing.TB, n int) []byte {
 	require.NoError(t, err)
 	return b
 }
+
+// A decoder that hands out runs one at a time, with one table for the page,
+// gives runs that a change to an earlier one, made in between, does not
+// reach.
+func TestInternTableCopiesFromItsOwn(t *testing.T) {
+	run, err := json.Marshal(seedRunMap(t))
+	require.NoError(t, err)
+	changes := map[string]func(*WorkflowRun){
+		"Actor":            func(r *WorkflowRun) { r.Actor.Login = "changed" },
+		"Repository":       func(r *WorkflowRun) { r.Repository.Name = "changed" },
+		"Repository.Owner": func(r *WorkflowRun) { r.Repository.Owner.Login = "changed" },
+	}
+	for name, change := range changes {
+		t.Run(name, func(t *testing.T) {
+			tab := newInternTable()
+			var first, second, want WorkflowRun
+			require.NoError(t, jsonv2.Unmarshal(run, &first, decodeOptions, tab.options()))
+			change(&first)
+			require.NoError(t, jsonv2.Unmarshal(run, &second, decodeOptions, tab.options()))
+			require.NoError(t, jsonv2.Unmarshal(run, &want, decodeOptions))
+			assert.Equal(t, want, second)
+		})
+	}
+}
