@@ -6,6 +6,8 @@ import (
 	"os"
 	"strconv"
 	"testing"
+
+	jsonv2 "github.com/go-json-experiment/json"
 )
 
 // benchPage builds a page of n runs from the seed's list example, each with
@@ -39,6 +41,22 @@ func benchPage(tb testing.TB, n int) []byte {
 	return b.Bytes()
 }
 
+// distinctPage is benchPage with every user and repository different from
+// every other (its node ID numbered): nothing comes again, which is the worst
+// case for the intern table.
+func distinctPage(tb testing.TB, n int) []byte {
+	tb.Helper()
+	parts := bytes.Split(benchPage(tb, n), []byte(`"node_id":"`))
+	var b bytes.Buffer
+	for i, p := range parts {
+		if i > 0 {
+			b.WriteString(`"node_id":"` + strconv.Itoa(i))
+		}
+		b.Write(p)
+	}
+	return b.Bytes()
+}
+
 func BenchmarkDecodePage(b *testing.B) {
 	data := benchPage(b, 100)
 	// What ListPage and List decode pages with: runs one at a time, with the
@@ -63,12 +81,49 @@ func BenchmarkDecodePage(b *testing.B) {
 			}
 		}
 	})
+	// What the intern table buys: the same decoding without it.
+	b.Run("jsonv2_without_table", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		b.ReportAllocs()
+		for b.Loop() {
+			var p RunsPage
+			if err := jsonv2.UnmarshalRead(bytes.NewReader(data), &p, decodeOptions); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	b.Run("encoding_json", func(b *testing.B) {
 		b.SetBytes(int64(len(data)))
 		b.ReportAllocs()
 		for b.Loop() {
 			var p RunsPage
 			if err := json.NewDecoder(bytes.NewReader(data)).Decode(&p); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkDecodePageAllDistinct decodes a page where no user or repository
+// comes again: what the intern table costs when it finds nothing.
+func BenchmarkDecodePageAllDistinct(b *testing.B) {
+	data := distinctPage(b, 100)
+	b.Run("jsonv2", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		b.ReportAllocs()
+		for b.Loop() {
+			var p RunsPage
+			if err := decodeJSON(bytes.NewReader(data), &p); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("jsonv2_without_table", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		b.ReportAllocs()
+		for b.Loop() {
+			var p RunsPage
+			if err := jsonv2.UnmarshalRead(bytes.NewReader(data), &p, decodeOptions); err != nil {
 				b.Fatal(err)
 			}
 		}

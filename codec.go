@@ -27,10 +27,11 @@ const maxBody = 64 << 20
 
 var errBodyTooLarge = fmt.Errorf("answer larger than %d bytes", maxBody)
 
-// decodeJSON decodes one JSON value from r into v.
+// decodeJSON decodes one JSON value from r into v. A user or repository
+// that comes again in it is decoded once (see internTable).
 func decodeJSON(r io.Reader, v any) error {
 	lr := &limitedReader{r: r, n: maxBody}
-	err := json.UnmarshalRead(lr, v, decodeOptions)
+	err := json.UnmarshalRead(lr, v, decodeOptions, newInternTable().options())
 	if lr.n < 0 {
 		return errBodyTooLarge
 	}

@@ -45,25 +45,7 @@ func TestListHoldsOnePageAtATime(t *testing.T) {
 	}
 	const pages, perPage = 200, 100
 	run := seedRun(t)
-	var srv *httptest.Server
-	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		page, _ := strconv.Atoi(r.URL.Query().Get("page"))
-		if page == 0 {
-			page = 1
-		}
-		if page < pages {
-			w.Header().Set("Link", fmt.Sprintf(`<%s%s?per_page=%d&page=%d>; rel="next"`, srv.URL, r.URL.Path, perPage, page+1))
-		}
-		fmt.Fprintf(w, `{"total_count":%d,"workflow_runs":[`, pages*perPage)
-		for i := range perPage {
-			if i > 0 {
-				io.WriteString(w, ",")
-			}
-			id := strconv.Itoa((page-1)*perPage + i + 1)
-			w.Write(bytes.ReplaceAll(run, []byte("30433642"), []byte(id)))
-		}
-		io.WriteString(w, "]}")
-	}))
+	srv := runsServer(run, pages, perPage)
 	defer srv.Close()
 	c, err := ghactions.NewClient(ghactions.WithBaseURL(srv.URL + "/api/v3/"))
 	require.NoError(t, err)
@@ -82,10 +64,52 @@ func TestListHoldsOnePageAtATime(t *testing.T) {
 	}
 	assert.Equal(t, pages*perPage, n)
 	held := probe.peak - min(base, probe.peak)
-	page := perPage * perRun(t, run)
+	page := perPage * keptPerRun(t, 1)
 	t.Logf("live heap above the start, at its peak: %.1f MB; one page of runs is about %.1f MB, all 20,000 runs about %.0f MB",
 		mb(held), mb(page), mb(pages*page))
 	assert.Less(t, held, 3*page, "the iterator keeps more than about one page alive")
+}
+
+// TestKeptRunsMemory lists 1,000 runs (10 pages of 100, each run with its
+// own ID and the URLs that hold it) and keeps every one. A repository or a
+// user that comes again on a page is decoded once and its strings are held
+// once, so a kept run costs its own structs and its own URLs.
+func TestKeptRunsMemory(t *testing.T) {
+	perRun := keptPerRun(t, 10)
+	t.Logf("1,000 runs kept: %d bytes a run", perRun)
+	assert.LessOrEqual(t, perRun, uint64(keptRunBudget), "a kept run holds more than its budget")
+}
+
+// keptRunBudget is what one kept run may hold: a third of what go-github v84
+// holds per run, measured the same way (16.2 KB on Go 1.26, amd64).
+const keptRunBudget = 5400
+
+// keptPerRun lists pages of 100 seed runs, keeps them all, and returns the
+// live heap they hold, per run.
+func keptPerRun(t *testing.T, pages int) uint64 {
+	t.Helper()
+	const perPage = 100
+	srv := runsServer(seedRun(t), pages, perPage)
+	defer srv.Close()
+	c, err := ghactions.NewClient(ghactions.WithBaseURL(srv.URL + "/api/v3/"))
+	require.NoError(t, err)
+	ctx := context.Background()
+	// A first small page opens the connection, so that its buffers are in
+	// the baseline rather than counted against the runs.
+	_, _, err = c.Runs.ListPage(ctx, "octo-org", "octo-repo", &ghactions.ListOptions{PerPage: 1})
+	require.NoError(t, err)
+
+	kept := make([]*ghactions.WorkflowRun, 0, pages*perPage)
+	var before, after heapProbe
+	before.sample(true)
+	for run, err := range c.Runs.List(ctx, "octo-org", "octo-repo", nil) {
+		require.NoError(t, err)
+		kept = append(kept, run)
+	}
+	after.sample(true)
+	require.Len(t, kept, pages*perPage)
+	runtime.KeepAlive(kept)
+	return (after.peak - min(before.peak, after.peak)) / uint64(len(kept))
 }
 
 // TestLogsStreamsWithoutBuffering downloads a 200 MB archive and checks that
@@ -146,6 +170,35 @@ func (patternReader) Read(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// runsServer serves pages of perPage runs, each a copy of run with its own
+// ID, linked by Link headers.
+func runsServer(run []byte, pages, perPage int) *httptest.Server {
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+		if page == 0 {
+			page = 1
+		}
+		n := perPage
+		if pp, _ := strconv.Atoi(r.URL.Query().Get("per_page")); pp > 0 && pp < n {
+			n = pp
+		}
+		if page < pages {
+			w.Header().Set("Link", fmt.Sprintf(`<%s%s?per_page=%d&page=%d>; rel="next"`, srv.URL, r.URL.Path, n, page+1))
+		}
+		fmt.Fprintf(w, `{"total_count":%d,"workflow_runs":[`, pages*perPage)
+		for i := range n {
+			if i > 0 {
+				io.WriteString(w, ",")
+			}
+			id := strconv.Itoa((page-1)*perPage + i + 1)
+			w.Write(bytes.ReplaceAll(run, []byte("30433642"), []byte(id)))
+		}
+		io.WriteString(w, "]}")
+	}))
+	return srv
+}
+
 func seedRun(t *testing.T) []byte {
 	t.Helper()
 	raw, err := os.ReadFile("testdata/list_runs.json")
@@ -157,22 +210,6 @@ func seedRun(t *testing.T) []byte {
 	var b bytes.Buffer
 	require.NoError(t, json.Compact(&b, page.WorkflowRuns[0]))
 	return b.Bytes()
-}
-
-// perRun estimates the heap one decoded run takes.
-func perRun(t *testing.T, run []byte) uint64 {
-	t.Helper()
-	var probe heapProbe
-	probe.sample(true)
-	before := probe.peak
-	runs := make([]*ghactions.WorkflowRun, 100)
-	for i := range runs {
-		runs[i] = new(ghactions.WorkflowRun)
-		require.NoError(t, json.Unmarshal(run, runs[i]))
-	}
-	probe.sample(true)
-	runtime.KeepAlive(runs)
-	return (probe.peak - min(before, probe.peak)) / 100
 }
 
 func mb(n uint64) float64 { return float64(n) / (1 << 20) }
