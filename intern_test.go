@@ -70,11 +70,12 @@ func copiesPage(t testing.TB, run map[string]any, n int) []byte {
 	return b
 }
 
-func decodePage(t testing.TB, b []byte) *RunsPage {
+// decodeRunsPage decodes a page as List and ListPage do.
+func decodeRunsPage(t testing.TB, b []byte) *RunsPage {
 	t.Helper()
-	var p RunsPage
-	require.NoError(t, decodeJSON(bytes.NewReader(b), &p))
-	return &p
+	p, err := decodePage[WorkflowRun](bytes.NewReader(b), runsKey, 1000)
+	require.NoError(t, err)
+	return &RunsPage{TotalCount: p.total, WorkflowRuns: p.items}
 }
 
 // Changing a kept run, anywhere in it, changes no other run of its page:
@@ -117,8 +118,8 @@ func TestKeptRunsAreIndependent(t *testing.T) {
 	for _, c := range changes {
 		for _, changed := range []int{0, 2} { // the first decoded, and a copy
 			t.Run(fmt.Sprintf("%s/run%d", c.name, changed), func(t *testing.T) {
-				want := decodePage(t, page)
-				got := decodePage(t, page)
+				want := decodeRunsPage(t, page)
+				got := decodeRunsPage(t, page)
 				c.change(got.WorkflowRuns[changed])
 				require.NotEqual(t, want.WorkflowRuns[changed], got.WorkflowRuns[changed], "the change changes nothing")
 				for i := range got.WorkflowRuns {
@@ -136,7 +137,7 @@ func TestKeptRunsAreIndependent(t *testing.T) {
 func TestKeptRunsShareNoReference(t *testing.T) {
 	for name, run := range map[string]map[string]any{"seed": seedRunMap(t), "full": fullRun(t)} {
 		t.Run(name, func(t *testing.T) {
-			p := decodePage(t, copiesPage(t, run, 3))
+			p := decodeRunsPage(t, copiesPage(t, run, 3))
 			refs := make([]map[uintptr]string, len(p.WorkflowRuns))
 			for i, r := range p.WorkflowRuns {
 				refs[i] = map[uintptr]string{}
@@ -208,7 +209,7 @@ func collectRefs(v reflect.Value, path string, refs map[uintptr]string) {
 // A repository or user that comes again on a page holds the bytes of the
 // first one's strings; the run's own URLs stay its own.
 func TestInternTableSharesStrings(t *testing.T) {
-	p := decodePage(t, benchPage(t, 3))
+	p := decodeRunsPage(t, benchPage(t, 3))
 	first, last := p.WorkflowRuns[0], p.WorkflowRuns[2]
 	require.NotSame(t, first.Repository, last.Repository)
 	require.NotSame(t, first.Repository.Owner, last.Repository.Owner)

@@ -123,7 +123,9 @@ func pageKey(u *url.URL) string {
 // page, a null list or no list is a page without items.
 func decodePage[T any](r io.Reader, key string, limit int) (page[T], error) {
 	lr := &limitedReader{r: r, n: maxBody}
-	d := jsontext.NewDecoder(lr, decodeOptions)
+	// One intern table for the whole page: a repository or user met again
+	// on the page is decoded once, and each item gets its own copy.
+	d := jsontext.NewDecoder(lr, decodeOptions, newInternTable().options())
 	p, err := readPage[T](d, key, limit)
 	switch {
 	case lr.n < 0:
