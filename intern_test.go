@@ -367,3 +367,27 @@ func TestInternTableCopiesFromItsOwn(t *testing.T) {
 		})
 	}
 }
+
+// A run's URL shares the bytes of its artifacts URL, which begins with it;
+// a run whose URLs do not line up keeps its own.
+func TestRunURLSharesItsArtifactsURL(t *testing.T) {
+	tests := []struct {
+		name           string
+		url, artifacts string
+		shared         bool
+	}{
+		{"as GitHub writes them", "https://api.github.com/repos/o/r/actions/runs/1", "https://api.github.com/repos/o/r/actions/runs/1/artifacts", true},
+		{"another run's artifacts", "https://api.github.com/repos/o/r/actions/runs/1", "https://api.github.com/repos/o/r/actions/runs/2/artifacts", false},
+		{"no artifacts URL", "https://api.github.com/repos/o/r/actions/runs/1", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b, err := json.Marshal(map[string]any{"workflow_runs": []any{map[string]any{"url": tt.url, "artifacts_url": tt.artifacts}}})
+			require.NoError(t, err)
+			run := decodeRunsPage(t, b).WorkflowRuns[0]
+			assert.Equal(t, tt.url, run.URL)
+			assert.Equal(t, tt.artifacts, run.ArtifactsURL)
+			assert.Equal(t, tt.shared, unsafe.StringData(run.URL) == unsafe.StringData(run.ArtifactsURL))
+		})
+	}
+}

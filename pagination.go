@@ -218,6 +218,9 @@ func readItems[T any](d *jsontext.Decoder, key string, limit int) ([]*T, error) 
 		if err := json.UnmarshalDecode(d, item); err != nil {
 			return nil, err
 		}
+		if run, ok := any(item).(*WorkflowRun); ok {
+			shareRunURL(run)
+		}
 		items = append(items, item)
 	}
 	if _, err := d.ReadToken(); err != nil {
