@@ -175,14 +175,14 @@ func (f *FailedStep) Open(ctx context.Context) (io.ReadCloser, error) {
 	var err error
 	if f.Log != nil {
 		rc, err = f.Log.Open()
-	} else {
-		rc, _, err = f.jobs.Logs(ctx, f.owner, f.repo, f.Job.ID)
+	} else if rc, _, err = f.jobs.Logs(ctx, f.owner, f.repo, f.Job.ID); err == nil {
+		rc = withoutBOM(rc) // as the archive's logs open
 	}
 	if err != nil {
 		return nil, err
 	}
 	if f.Step == nil {
-		return withoutBOM(rc), nil
+		return rc, nil
 	}
 	r, err := StepLogReader(rc, f.Job, f.Step.Number)
 	if err != nil {

@@ -263,6 +263,13 @@ func TestFailedStepsWithoutAnArchive(t *testing.T) {
 	tail, err := failed.Steps[0].Tail(context.Background(), 1)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"##[error]Process completed with exit code 1."}, texts(tail))
+	require.Nil(t, failed.Steps[1].Step)
+	rc, err := failed.Steps[1].Open(context.Background())
+	require.NoError(t, err)
+	b, err := io.ReadAll(rc)
+	require.NoError(t, err)
+	require.NoError(t, rc.Close())
+	assert.Empty(t, b, "a job without steps: its log, without the byte-order mark")
 	require.NoError(t, failed.Close())
 }
 
