@@ -2,9 +2,9 @@ package ghactions_test
 
 // This file pins the public API of ../shared/API.md ("Client"; "Response,
 // rate, pagination"; "RunsService — endpoints of the seed"; "RunsService —
-// the rest of the family"; "Types"; "Errors"): every name and signature is
-// assigned to a variable of its exact type, so that a change to the contract
-// fails to compile.
+// the rest of the family"; "JobsService — the jobs of a run"; "Types";
+// "Errors"): every name and signature is assigned to a variable of its exact
+// type, so that a change to the contract fails to compile.
 
 import (
 	"context"
@@ -44,7 +44,7 @@ var (
 		Token(ctx context.Context) (string, error)
 	}(nil)
 
-	_ = ghactions.Client{Runs: (*ghactions.RunsService)(nil)}
+	_ = ghactions.Client{Runs: (*ghactions.RunsService)(nil), Jobs: (*ghactions.JobsService)(nil)}
 	_ = ghactions.RetryPolicy{
 		MaxRetries:       int(0),
 		MinBackoff:       time.Duration(0),
@@ -140,8 +140,9 @@ var (
 		Comment:         string(""),
 	}
 	_ = ghactions.WaitOptions{
-		Interval: time.Duration(0),
-		OnChange: func(run *ghactions.WorkflowRun) {},
+		Interval:   time.Duration(0),
+		OnChange:   func(run *ghactions.WorkflowRun) {},
+		MinAttempt: int(0),
 	}
 	reviewStates = map[ghactions.ReviewState]string{
 		ghactions.ReviewApproved: "approved",
@@ -151,6 +152,60 @@ var (
 	_ = ghactions.PendingDeployment{Environment: (*ghactions.Environment)(nil)}
 	_ = ghactions.Deployment{}
 	_ = ghactions.Team{}
+)
+
+// JobsService — the jobs of a run.
+var (
+	_ func(*ghactions.JobsService, context.Context, string, string, int64, *ghactions.JobListOptions) (*ghactions.JobsPage, *ghactions.Response, error) = (*ghactions.JobsService).ListPage
+	_ func(*ghactions.JobsService, context.Context, string, string, int64, *ghactions.JobListOptions) iter.Seq2[*ghactions.Job, error]                  = (*ghactions.JobsService).List
+	_ func(*ghactions.JobsService, context.Context, string, string, int64) (*ghactions.Job, *ghactions.Response, error)                                 = (*ghactions.JobsService).Get
+	_ func(*ghactions.JobsService, context.Context, string, string, int64) (*url.URL, *ghactions.Response, error)                                       = (*ghactions.JobsService).LogsURL
+	_ func(*ghactions.JobsService, context.Context, string, string, int64) (io.ReadCloser, *ghactions.Response, error)                                  = (*ghactions.JobsService).Logs
+
+	_ = ghactions.JobListOptions{
+		Attempt: int(0),
+		Filter:  ghactions.JobFilter(""),
+		PerPage: int(0),
+		Page:    int(0),
+	}
+	jobFilters = map[ghactions.JobFilter]string{
+		ghactions.JobFilterLatest: "latest",
+		ghactions.JobFilterAll:    "all",
+	}
+	_ = ghactions.JobsPage{TotalCount: int(0), Jobs: []*ghactions.Job(nil)}
+	_ = ghactions.Job{
+		ID:              int64(0),
+		RunID:           int64(0),
+		RunURL:          string(""),
+		RunAttempt:      int(0),
+		NodeID:          string(""),
+		HeadSHA:         string(""),
+		URL:             string(""),
+		HTMLURL:         string(""),
+		Status:          ghactions.Status(""),
+		Conclusion:      ghactions.Conclusion(""),
+		CreatedAt:       time.Time{},
+		StartedAt:       time.Time{},
+		CompletedAt:     time.Time{},
+		Name:            string(""),
+		Steps:           []ghactions.Step(nil),
+		CheckRunURL:     string(""),
+		Labels:          []string(nil),
+		RunnerID:        int64(0),
+		RunnerName:      string(""),
+		RunnerGroupID:   int64(0),
+		RunnerGroupName: string(""),
+		WorkflowName:    string(""),
+		HeadBranch:      string(""),
+	}
+	_ = ghactions.Step{
+		Name:        string(""),
+		Status:      ghactions.Status(""),
+		Conclusion:  ghactions.Conclusion(""),
+		Number:      int(0),
+		StartedAt:   time.Time{},
+		CompletedAt: time.Time{},
+	}
 )
 
 // Types.
@@ -286,6 +341,9 @@ func TestAPIContractValues(t *testing.T) {
 	}
 	assert.Len(t, conclusions, 9)
 	assert.Len(t, sentinels, 7, "the sentinels are distinct")
+	for f, want := range jobFilters {
+		assert.Equal(t, want, string(f))
+	}
 	for r, want := range reviewStates {
 		assert.Equal(t, want, string(r))
 	}

@@ -33,6 +33,8 @@ const (
 type Client struct {
 	// Runs holds the workflow-run endpoints.
 	Runs *RunsService
+	// Jobs holds the endpoints of the jobs of workflow runs.
+	Jobs *JobsService
 
 	baseURL    *url.URL
 	tokens     TokenSource // nil when anonymous
@@ -97,6 +99,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	c.httpClient = c.newHTTPClient(cfg.httpClient, cfg.timeouts)
 	c.maxLogArchive = cfg.maxLogArchive
 	c.Runs = &RunsService{client: c}
+	c.Jobs = &JobsService{client: c}
 	return c, nil
 }
 

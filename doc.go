@@ -1,7 +1,7 @@
 // Package ghactions is a typed client for the GitHub Actions workflow-runs
-// REST API: list, get, cancel, re-run and delete workflow runs, and download
-// or delete their logs, on github.com, GHE.com, GitHub Enterprise Server and
-// GitHub AE.
+// REST API: list, get, cancel, re-run and delete workflow runs, list their
+// jobs and steps, and download or delete their logs, on github.com, GHE.com,
+// GitHub Enterprise Server and GitHub AE.
 //
 // Quick start:
 //
@@ -28,7 +28,10 @@
 // target elsewhere, nor to the host that serves log archives.
 //
 // Beyond the endpoints, RunsService.Wait polls a run until it completes with
-// conditional requests that spend no rate limit while nothing changes, and
+// conditional requests that spend no rate limit while nothing changes (and,
+// after a re-run, until the new attempt completes, with MinAttempt);
 // DownloadLogArchive and OpenLogArchive read a run's log archive as jobs and
-// steps. Package ghactionstest is a fake of the API to test against.
+// steps, LogLines and LogTail read a log as lines, and
+// RunsService.FailedSteps gives the failed steps of a run with their logs.
+// Package ghactionstest is a fake of the API to test against.
 package ghactions

@@ -233,7 +233,8 @@ func openLogArchiveFrom(rc io.ReadCloser, limit int64) (*LogArchive, error) {
 // Job returns the first job, in job order, named name, or nil if there is
 // none. name may also be the job's real name: when no job is named exactly
 // that, Job looks for the names GitHub writes it under in archive paths.
-// A nil archive has no jobs.
+// A nil archive has no jobs. For a Job of the jobs API, JobFor also tells
+// apart jobs that the archive names alike.
 func (a *LogArchive) Job(name string) *JobLog {
 	if a == nil {
 		return nil

@@ -60,7 +60,7 @@ func (s *RunsService) logsURL(ctx context.Context, path string) (*url.URL, *Resp
 	}
 	hr.Body.Close()
 	if loc == nil {
-		return nil, resp, x.fail(fmt.Errorf("ghactions: GET %s: answered %d with the archive itself, not a redirect; use Logs", hr.Request.URL.Path, hr.StatusCode))
+		return nil, resp, x.fail(fmt.Errorf("ghactions: GET %s: answered %d with the log itself, not a redirect; use Logs", hr.Request.URL.Path, hr.StatusCode))
 	}
 	return loc, resp, nil
 }
@@ -109,9 +109,10 @@ func (b *streamBody) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// askLogs asks the API for a log archive without following its redirect.
-// It returns the answer with its body open, and the archive's URL when the
-// answer is a redirect (nil when the answer is the archive itself).
+// askLogs asks the API for a log (a run's archive, a job's text) without
+// following its redirect. It returns the answer with its body open, and the
+// log's URL when the answer is a redirect (nil when the answer is the log
+// itself).
 func (s *RunsService) askLogs(ctx context.Context, path string) (*http.Response, *Response, *url.URL, *exchange, error) {
 	c := s.client
 	r, err := c.newRequest(http.MethodGet, path, nil, nil)
@@ -139,7 +140,7 @@ func (s *RunsService) askLogs(ctx context.Context, path string) (*http.Response,
 		}
 		if err := checkDowngrade(r.url, loc); err != nil {
 			hr.Body.Close()
-			return nil, resp, nil, x, x.fail(fmt.Errorf("ghactions: GET %s: the log archive's URL: %w", r.url.Path, err))
+			return nil, resp, nil, x, x.fail(fmt.Errorf("ghactions: GET %s: the log's URL: %w", r.url.Path, err))
 		}
 		return hr, resp, loc, x, nil
 	}

@@ -12,6 +12,17 @@ import (
 type WaitOptions struct {
 	Interval time.Duration          // between polls; default 5s
 	OnChange func(run *WorkflowRun) // called on the first answer and whenever status, conclusion or attempt changes
+	// MinAttempt makes Wait return only a completed run whose run_attempt
+	// is at least this; it polls on past an older attempt, completed or
+	// not. After Rerun, RerunFailedJobs or RerunJob of attempt n, pass n+1:
+	// right after a re-run, GitHub may still show the attempt before it,
+	// completed, for a moment. 0 takes any attempt.
+	MinAttempt int
+	// OnPoll, when set, is called with every answer, before OnChange: the
+	// run as it then is (the last one again when the poll was answered 304
+	// Not Modified). It lets a caller follow what the run's status does not
+	// show, such as its jobs.
+	OnPoll func(run *WorkflowRun)
 }
 
 const defaultWaitInterval = 5 * time.Second
@@ -25,7 +36,8 @@ const defaultWaitInterval = 5 * time.Second
 // Transient failures are retried by the client's RetryPolicy; a failure that
 // remains ends the wait with its error, and a run that disappears ends it
 // with an error matching ErrNotFound. When ctx ends, Wait returns at once
-// with ctx's error. A negative Interval fails with ErrInvalidArgument.
+// with ctx's error. A negative Interval or MinAttempt fails with
+// ErrInvalidArgument, and nothing is sent.
 func (s *RunsService) Wait(ctx context.Context, owner, repo string, runID int64, opts *WaitOptions) (*WorkflowRun, error) {
 	if err := validateRun(owner, repo, runID); err != nil {
 		return nil, err
@@ -37,6 +49,9 @@ func (s *RunsService) Wait(ctx context.Context, owner, repo string, runID int64,
 	if o.Interval < 0 {
 		return nil, fmt.Errorf("%w: wait interval %v: must not be negative", ErrInvalidArgument, o.Interval)
 	}
+	if o.MinAttempt < 0 {
+		return nil, fmt.Errorf("%w: MinAttempt %d: must not be negative", ErrInvalidArgument, o.MinAttempt)
+	}
 	if o.Interval == 0 {
 		o.Interval = defaultWaitInterval
 	}
@@ -47,11 +62,14 @@ func (s *RunsService) Wait(ctx context.Context, owner, repo string, runID int64,
 		if err != nil {
 			return nil, err
 		}
+		if o.OnPoll != nil {
+			o.OnPoll(run)
+		}
 		if o.OnChange != nil && (last == nil || changed(last, run)) {
 			o.OnChange(run)
 		}
 		last = run
-		if run.Status == StatusCompleted {
+		if run.Status == StatusCompleted && run.RunAttempt >= o.MinAttempt {
 			return run, nil
 		}
 		if err := s.client.clock.Sleep(ctx, jitter(o.Interval)); err != nil {

@@ -132,3 +132,48 @@ func TestJitter(t *testing.T) {
 	}
 	assert.Equal(t, time.Duration(1), jitter(1))
 }
+
+// Right after a re-run, GitHub may show the previous attempt, completed:
+// MinAttempt polls on past it.
+func TestWaitMinAttempt(t *testing.T) {
+	stale := []runStep{
+		{from: 1, status: StatusCompleted, conclusion: ConclusionFailure, attempt: 1},
+		{from: 3, status: StatusQueued, attempt: 2},
+		{from: 4, status: StatusInProgress, attempt: 2},
+		{from: 6, status: StatusCompleted, conclusion: ConclusionSuccess, attempt: 2},
+	}
+	for _, tc := range []struct {
+		name        string
+		minAttempt  int
+		wantAttempt int
+		wantPolls   int
+	}{
+		{"without MinAttempt, the stale attempt", 0, 1, 1},
+		{"the previous attempt's number", 1, 1, 1},
+		{"the re-run's attempt", 2, 2, 6},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := &progressingRun{steps: stale}
+			c := retryTestClient(t, p, fastRetries)
+			var polled []int
+			run, err := c.Runs.Wait(context.Background(), "octo-org", "octo-repo", 42, &WaitOptions{
+				Interval:   time.Millisecond,
+				MinAttempt: tc.minAttempt,
+				OnPoll:     func(r *WorkflowRun) { polled = append(polled, r.RunAttempt) },
+			})
+			require.NoError(t, err)
+			assert.Equal(t, tc.wantAttempt, run.RunAttempt)
+			assert.Equal(t, StatusCompleted, run.Status)
+			assert.Equal(t, tc.wantPolls, p.polls)
+			assert.Len(t, polled, tc.wantPolls, "OnPoll sees every answer, 304s too")
+		})
+	}
+}
+
+func TestWaitRefusesANegativeMinAttempt(t *testing.T) {
+	p := &progressingRun{steps: []runStep{{from: 1, status: StatusCompleted, attempt: 1}}}
+	c := retryTestClient(t, p, fastRetries)
+	_, err := c.Runs.Wait(context.Background(), "octo-org", "octo-repo", 42, &WaitOptions{MinAttempt: -1})
+	require.ErrorIs(t, err, ErrInvalidArgument)
+	assert.Zero(t, p.polls)
+}

@@ -13,6 +13,11 @@
 // a fork's pull request waits for approval; a job that deploys to an
 // environment added with Server.AddEnvironment waits for its reviewers or
 // its custom gate, and the reviews let it through or fail it, as on GitHub.
+// A run's jobs answer as GitHub's jobs API does: the jobs of the latest
+// attempt or of every attempt, or of one attempt, paged with Link, each job
+// with its steps as they progress, and each job's log, plain text, on the
+// storage's origin too, as soon as the job has completed (the same text as
+// the job's file in the archive).
 // A run's workflow_url, check_suite_url and artifacts_url answer too: its
 // workflow (also by file name), its check suite and its artifacts (none).
 // Requests need the server's token: without one, a private repository

@@ -8,7 +8,9 @@ import (
 )
 
 // Job is a job of a workflow run, as AddRun takes it. The server keeps the
-// jobs of every attempt: they make the run's log archive and its usage.
+// jobs of every attempt: they make the run's log archive, its usage and the
+// answers of the jobs endpoints, where its steps are numbered from 1 in
+// order, as in the archive.
 // AddRun fills in the zero fields:
 //
 //   - ID: a new job ID.

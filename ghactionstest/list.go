@@ -51,15 +51,8 @@ func parseListQuery(q url.Values) (listQuery, *answer) {
 		headSHA:             q.Get("head_sha"),
 		createdText:         q.Get("created"),
 		excludePullRequests: boolParam(q.Get("exclude_pull_requests")),
-		perPage:             defaultPerPage,
-		page:                1,
 	}
-	if n, err := strconv.Atoi(q.Get("per_page")); err == nil && n > 0 {
-		l.perPage = min(n, maxPerPage)
-	}
-	if n, err := strconv.Atoi(q.Get("page")); err == nil && n > 1 {
-		l.page = n
-	}
+	l.perPage, l.page = paging(q)
 	if l.status != "" && !statusFilters[l.status] {
 		return l, validationFailed("status", fmt.Sprintf("%q is not a status or conclusion the list can filter on", l.status))
 	}
@@ -78,6 +71,29 @@ func parseListQuery(q url.Values) (listQuery, *answer) {
 		l.created = r
 	}
 	return l, nil
+}
+
+// paging reads a list's per_page and page as GitHub does: a per_page above
+// 100 is 100, one that is not a positive number is the default, 30, and a
+// page that is not a positive number is page 1.
+func paging(q url.Values) (perPage, page int) {
+	perPage, page = defaultPerPage, 1
+	if n, err := strconv.Atoi(q.Get("per_page")); err == nil && n > 0 {
+		perPage = min(n, maxPerPage)
+	}
+	if n, err := strconv.Atoi(q.Get("page")); err == nil && n > 1 {
+		page = n
+	}
+	return perPage, page
+}
+
+// pageBounds gives where page starts and ends in a list of total items.
+func pageBounds(page, perPage, total int) (start, end int) {
+	start = total
+	if page-1 < total/perPage+1 { // guards the product against overflow
+		start = min((page-1)*perPage, total)
+	}
+	return start, min(start+perPage, total)
 }
 
 // capped reports whether GitHub's 1,000-result cap applies: it does when any
@@ -133,11 +149,7 @@ func (s *Server) listRuns(r *http.Request) *answer {
 		runs = runs[:searchCap]
 	}
 	total := len(runs)
-	start := total
-	if q.page-1 < total/q.perPage+1 { // guards the product against overflow
-		start = min((q.page-1)*q.perPage, total)
-	}
-	end := min(start+q.perPage, total)
+	start, end := pageBounds(q.page, q.perPage, total)
 	page := struct {
 		TotalCount   int      `json:"total_count"`
 		WorkflowRuns []apiRun `json:"workflow_runs"`
@@ -158,13 +170,19 @@ func (s *Server) listRuns(r *http.Request) *answer {
 // and last until the last page, and no header when everything fits on one
 // page.
 func (st *state) pageLinks(r *http.Request, repo *repoState, workflow string, page, perPage, total int) string {
+	list := "runs"
+	if workflow != "" {
+		list = "workflows/" + url.PathEscape(workflow) + "/runs"
+	}
+	return st.listLinks(r, repo, list, page, perPage, total)
+}
+
+// listLinks builds the Link header of a page of the list at
+// /repositories/{id}/actions/{list}, as pageLinks describes.
+func (st *state) listLinks(r *http.Request, repo *repoState, list string, page, perPage, total int) string {
 	last := max(1, (total+perPage-1)/perPage)
 	if page == 1 && last == 1 {
 		return ""
-	}
-	base := st.apiRoot + "repositories/" + strconv.FormatInt(repo.repo.ID, 10) + "/actions/"
-	if workflow != "" {
-		base += "workflows/" + url.PathEscape(workflow) + "/"
 	}
 	var params []string
 	for _, kv := range strings.Split(r.URL.RawQuery, "&") {
@@ -173,7 +191,7 @@ func (st *state) pageLinks(r *http.Request, repo *repoState, workflow string, pa
 			params = append(params, kv)
 		}
 	}
-	prefix := base + "runs?"
+	prefix := st.apiRoot + "repositories/" + strconv.FormatInt(repo.repo.ID, 10) + "/actions/" + list + "?"
 	if len(params) > 0 {
 		prefix += strings.Join(params, "&") + "&"
 	}

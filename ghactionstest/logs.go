@@ -58,7 +58,11 @@ func (s *Server) deleteLogs(r *http.Request) *answer {
 // origin, signed with an HMAC of its path and its expiry, a minute from now,
 // as GitHub signs the URLs of its log storage.
 func (s *Server) signedArchiveURL(runID int64, attempt int) string {
-	p := fmt.Sprintf("%sruns/%d/attempts/%d/logs.zip", storagePrefix, runID, attempt)
+	return s.signedURL(fmt.Sprintf("%sruns/%d/attempts/%d/logs.zip", storagePrefix, runID, attempt))
+}
+
+// signedURL is the URL of the storage's path p, signed for a minute.
+func (s *Server) signedURL(p string) string {
 	expires := s.now().UTC().Add(logURLLifetime).Format(time.RFC3339)
 	q := url.Values{
 		"urlExpires":       {expires},
@@ -80,18 +84,7 @@ func (s *Server) sign(path, expires string) string {
 // that leaks its token there fails; and a URL whose signature does not match
 // or whose minute has passed.
 func (s *Server) serveArchive(w http.ResponseWriter, r *http.Request) {
-	if r.Header.Get("Authorization") != "" {
-		storageError(w, http.StatusForbidden, "InvalidAuthenticationInfo", "Authentication information is not given in the correct format. A signed URL takes no Authorization header.")
-		return
-	}
-	q := r.URL.Query()
-	expires := q.Get("urlExpires")
-	if q.Get("urlSigningMethod") != "HMACV1" || !hmac.Equal([]byte(q.Get("urlSignature")), []byte(s.sign(r.URL.Path, expires))) {
-		storageError(w, http.StatusForbidden, "AuthenticationFailed", "Server failed to authenticate the request. Make sure the value of the signature is formed correctly.")
-		return
-	}
-	if t, err := time.Parse(time.RFC3339, expires); err != nil || !s.now().Before(t) {
-		storageError(w, http.StatusForbidden, "AuthenticationFailed", "Signed expiry time has passed.")
+	if !s.signed(w, r) {
 		return
 	}
 	zip, ok := s.archive(r.PathValue("run"), r.PathValue("attempt"))
@@ -104,6 +97,26 @@ func (s *Server) serveArchive(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Disposition", "attachment; filename=logs_"+r.PathValue("run")+".zip")
 	h.Set("Content-Length", strconv.Itoa(len(zip)))
 	_, _ = w.Write(zip)
+}
+
+// signed checks a request to the storage as the storage behind GitHub
+// checks it (see serveArchive), and answers it when it fails.
+func (s *Server) signed(w http.ResponseWriter, r *http.Request) bool {
+	if r.Header.Get("Authorization") != "" {
+		storageError(w, http.StatusForbidden, "InvalidAuthenticationInfo", "Authentication information is not given in the correct format. A signed URL takes no Authorization header.")
+		return false
+	}
+	q := r.URL.Query()
+	expires := q.Get("urlExpires")
+	if q.Get("urlSigningMethod") != "HMACV1" || !hmac.Equal([]byte(q.Get("urlSignature")), []byte(s.sign(r.URL.Path, expires))) {
+		storageError(w, http.StatusForbidden, "AuthenticationFailed", "Server failed to authenticate the request. Make sure the value of the signature is formed correctly.")
+		return false
+	}
+	if t, err := time.Parse(time.RFC3339, expires); err != nil || !s.now().Before(t) {
+		storageError(w, http.StatusForbidden, "AuthenticationFailed", "Signed expiry time has passed.")
+		return false
+	}
+	return true
 }
 
 // archive builds the archive of an attempt, if it still has logs: a run or

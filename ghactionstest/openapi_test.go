@@ -7,16 +7,16 @@ package ghactionstest_test
 //	npm pack @octokit/openapi && tar xzf octokit-openapi-*.tgz
 //	GHACTIONS_OPENAPI=$PWD/package/generated/api.github.com.json go test -run OpenAPI ./ghactionstest
 //
-// It drives every workflow-runs operation of the description, and the
-// operations behind the URLs a run hands out, against a demo server, and
-// checks each answer: a status the operation documents, the headers it
-// documents (Link on a list of more than one page, Location on a 302), a
-// JSON Content-Type on a JSON body, and the body against the operation's
-// schema. The answers of the workflow-runs operations must also have every
-// key of the operation's examples, which are GitHub's own answers: the
-// schema leaves many keys optional that GitHub always sends. (The examples
-// of the other operations show their resources in other contexts, with
-// keys a run's never has.)
+// It drives every workflow-runs and workflow-jobs operation of the
+// description, and the operations behind the URLs a run hands out, against
+// a demo server, and checks each answer: a status the operation documents,
+// the headers it documents (Link on a list of more than one page, Location
+// on a 302), a JSON Content-Type on a JSON body, and the body against the
+// operation's schema. The answers of the workflow-runs and workflow-jobs
+// operations must also have every key of the operation's examples, which
+// are GitHub's own answers: the schema leaves many keys optional that
+// GitHub always sends. (The examples of the other operations show their
+// resources in other contexts, with keys a run's never has.)
 
 import (
 	"bytes"
@@ -348,7 +348,39 @@ func conformanceCases() []conformanceCase {
 			return strings.TrimPrefix(getRun(t, c.srv, c.run("fork")).CheckSuiteURL, c.srv.URL())
 		}, "", 200},
 		{"artifacts", "GET", runPath + "/artifacts", of("failure", "/artifacts?per_page=10"), "", 200},
+		{"a run's jobs, a page", "GET", runPath + "/jobs", of("failure", "/jobs?per_page=2"), "", 200},
+		{"every attempt's jobs", "GET", runPath + "/jobs", of("attempts", "/jobs?filter=all"), "", 200},
+		{"the jobs of a run in progress", "GET", runPath + "/jobs", of("in_progress", "/jobs"), "", 200},
+		{"the jobs of a run waiting", "GET", runPath + "/jobs", of("waiting", "/jobs"), "", 200},
+		{"an attempt's jobs", "GET", runPath + "/attempts/{attempt_number}/jobs", of("attempts", "/attempts/2/jobs"), "", 200},
+		{"an attempt that is not there", "GET", runPath + "/attempts/{attempt_number}/jobs", of("success", "/attempts/9/jobs"), "", 404},
+		{"a failed job", "GET", repoPath + "/actions/jobs/{job_id}", func(_ *testing.T, c *conformance) string {
+			return "repos/octo-org/octo-repo/actions/jobs/" + c.job
+		}, "", 200},
+		{"a job in progress", "GET", repoPath + "/actions/jobs/{job_id}", func(t *testing.T, c *conformance) string {
+			return strings.TrimPrefix(firstJob(t, c, "in_progress", ghactions.StatusInProgress).URL, c.srv.URL())
+		}, "", 200},
+		{"a queued job", "GET", repoPath + "/actions/jobs/{job_id}", func(t *testing.T, c *conformance) string {
+			return strings.TrimPrefix(firstJob(t, c, "in_progress", ghactions.StatusQueued).URL, c.srv.URL())
+		}, "", 200},
+		{"a job's log", "GET", repoPath + "/actions/jobs/{job_id}/logs", func(_ *testing.T, c *conformance) string {
+			return "repos/octo-org/octo-repo/actions/jobs/" + c.job + "/logs"
+		}, "", 302},
 	}
+}
+
+// firstJob finds the first job of a run that has status.
+func firstJob(t *testing.T, c *conformance, run string, status ghactions.Status) ghactions.Job {
+	t.Helper()
+	var p ghactions.JobsPage
+	require.NoError(t, json.Unmarshal(call(t, c.srv, "GET", c.run(run)+"/jobs", "").body, &p))
+	for _, j := range p.Jobs {
+		if j.Status == status {
+			return *j
+		}
+	}
+	t.Fatalf("run %s has no job %s", run, status)
+	return ghactions.Job{}
 }
 
 func TestOpenAPIConformance(t *testing.T) {
@@ -373,7 +405,7 @@ func TestOpenAPIConformance(t *testing.T) {
 			for _, problem := range doc.checkAnswer(doc.deref(documented), r) {
 				t.Error(problem)
 			}
-			if xg, _ := op["x-github"].(map[string]any); xg["subcategory"] == "workflow-runs" {
+			if xg, _ := op["x-github"].(map[string]any); xg["subcategory"] == "workflow-runs" || xg["subcategory"] == "workflow-jobs" {
 				for _, problem := range doc.checkExamples(doc.deref(documented), r) {
 					t.Error(problem)
 				}
@@ -385,12 +417,12 @@ func TestOpenAPIConformance(t *testing.T) {
 		for _, item := range doc["paths"].(map[string]any) {
 			for _, op := range item.(map[string]any) {
 				op, _ := op.(map[string]any)
-				if xg, _ := op["x-github"].(map[string]any); xg["category"] == "actions" && xg["subcategory"] == "workflow-runs" {
+				if xg, _ := op["x-github"].(map[string]any); xg["category"] == "actions" && (xg["subcategory"] == "workflow-runs" || xg["subcategory"] == "workflow-jobs") {
 					want = append(want, op["operationId"].(string))
 				}
 			}
 		}
-		assert.Len(t, want, 22, "the 19 workflow-runs operations and the 3 a run links to")
+		assert.Len(t, want, 26, "the 19 workflow-runs operations, the 4 workflow-jobs ones and the 3 a run links to")
 		assert.ElementsMatch(t, want, slices.Collect(func(yield func(string) bool) {
 			for id := range driven {
 				if !yield(id) {

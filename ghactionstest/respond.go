@@ -41,6 +41,7 @@ type fieldError struct {
 const (
 	docRoot       = "https://docs.github.com/rest"
 	docRuns       = "https://docs.github.com/rest/actions/workflow-runs"
+	docJobs       = "https://docs.github.com/rest/actions/workflow-jobs"
 	docRateLimits = "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"
 	docVersions   = "https://docs.github.com/rest/about-the-rest-api/api-versions"
 	docUserAgent  = "https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#user-agent"

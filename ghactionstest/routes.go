@@ -45,6 +45,14 @@ func (s *Server) apiRoutes() *http.ServeMux {
 	add("POST "+run+"/pending_deployments", "review-pending-deployments-for-a-workflow-run", s.reviewPendingDeployments)
 	add("POST "+run+"/rerun-failed-jobs", "re-run-failed-jobs-from-a-workflow-run", s.rerunFailedJobs)
 	add("POST repos/{owner}/{repo}/actions/jobs/{job}/rerun", "re-run-a-job-from-a-workflow-run", s.rerunJob)
+	// The jobs of runs, which a run's jobs_url leads to.
+	job := func(pattern, anchor string, fn func(*http.Request) *answer) {
+		handle(pattern, docJobs+"#"+anchor, fn)
+	}
+	job("GET "+run+"/jobs", "list-jobs-for-a-workflow-run", s.listJobs)
+	job("GET "+run+"/attempts/{attempt}/jobs", "list-jobs-for-a-workflow-run-attempt", s.listAttemptJobs)
+	job("GET repos/{owner}/{repo}/actions/jobs/{job}", "get-a-job-for-a-workflow-run", s.getJob)
+	job("GET repos/{owner}/{repo}/actions/jobs/{job}/logs", "download-job-logs-for-a-workflow-run", s.jobLogs)
 	// What a run's workflow_url, check_suite_url and artifacts_url lead to.
 	handle("GET repos/{owner}/{repo}/actions/workflows/{workflow}", docWorkflows+"#get-a-workflow", s.getWorkflow)
 	handle("GET repos/{owner}/{repo}/check-suites/{suite}", docCheckSuites+"#get-a-check-suite", s.getCheckSuite)
@@ -67,12 +75,16 @@ func (n noRoute) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	n.s.write(w, notFound(), docRoot, &c.rate)
 }
 
-// storageRoutes serves the log archives, which live outside the API.
+// storageRoutes serves the log archives and the jobs' logs, which live
+// outside the API.
 func (s *Server) storageRoutes() *http.ServeMux {
 	mux := http.NewServeMux()
 	const archive = storagePrefix + "runs/{run}/attempts/{attempt}/logs.zip"
 	mux.HandleFunc("GET "+archive, s.serveArchive)
 	s.routes = append(s.routes, route{http.MethodGet, archive})
+	const jobLog = storagePrefix + "jobs/{job}/log.txt"
+	mux.HandleFunc("GET "+jobLog, s.serveJobLog)
+	s.routes = append(s.routes, route{http.MethodGet, jobLog})
 	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) {
 		storageError(w, http.StatusNotFound, "ResourceNotFound", "The specified resource does not exist.")
 	})

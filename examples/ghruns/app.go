@@ -35,15 +35,15 @@ type command struct {
 
 var commands = []command{
 	{"list", "", "list the runs of the repository, newest first", listCommand},
-	{"view", "RUN_ID", "show one run (or one attempt of it)", viewCommand},
-	{"watch", "RUN_ID", "wait for a run to complete, showing its status", watchCommand},
+	{"view", "RUN_ID | -job JOB_ID | -job NAME RUN_ID", "show one run (or one attempt of it) and its jobs, or one job and its steps", viewCommand},
+	{"watch", "RUN_ID", "wait for a run to complete, showing its status and its jobs", watchCommand},
 	{"cancel", "RUN_ID", "cancel a run", cancelCommand(false)},
 	{"force-cancel", "RUN_ID", "cancel a run even if its jobs ignore a normal cancel", cancelCommand(true)},
-	{"rerun", "RUN_ID | -job JOB_ID", "re-run a run, its failed jobs, or one job", rerunCommand},
+	{"rerun", "RUN_ID | -job JOB_ID | -job NAME RUN_ID", "re-run a run, its failed jobs, or one job", rerunCommand},
 	{"approve", "RUN_ID", "approve a run from a fork's pull request", approveCommand},
 	{"pending", "RUN_ID", "list the deployments of a run that wait for a review", pendingCommand},
 	{"review", "RUN_ID", "approve or reject deployments that wait for a review", reviewCommand},
-	{"logs", "RUN_ID", "print a run's job and step logs, or save its log archive", logsCommand},
+	{"logs", "RUN_ID", "print a run's job and step logs (or its failed steps' only), or save its log archive", logsCommand},
 	{"delete", "RUN_ID", "delete a run", deleteCommand},
 	{"delete-logs", "RUN_ID", "delete the logs of a run", deleteLogsCommand},
 	{"usage", "RUN_ID", "show the billable time of a run", usageCommand},
@@ -103,7 +103,7 @@ func run(args []string, stdout, stderr io.Writer, demo ...ghactionstest.Option) 
 	repoFlag := fs.String("R", "", "the repository, as `OWNER/REPO` (default $GITHUB_REPOSITORY)")
 	fs.BoolVar(&a.json, "json", false, "print JSON instead of text")
 	work := cmd.run(a, fs)
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := parseArgs(fs, args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
 		}
@@ -213,7 +213,8 @@ commands:
 		fmt.Fprintf(w, "  %-13s %s\n", c.name, c.summary)
 	}
 	fmt.Fprint(w, `
-Every command takes -R OWNER/REPO (default $GITHUB_REPOSITORY) and -json.
+Every command takes -R OWNER/REPO (default $GITHUB_REPOSITORY) and -json,
+before or after its arguments.
 The token comes from $GITHUB_TOKEN or $GH_TOKEN, the API from $GITHUB_API_URL.
 Without a token, ghruns runs in demo mode against a fake GitHub in-process.
 Run "ghruns <command> -h" for a command's flags.

@@ -58,100 +58,6 @@ func listCommand(a *app, fs *flag.FlagSet) func() error {
 	}
 }
 
-func viewCommand(a *app, fs *flag.FlagSet) func() error {
-	attempt := fs.Int("attempt", 0, "show this attempt of the run (default: the latest)")
-	return func() error {
-		id, err := runIDArg(fs)
-		if err != nil {
-			return err
-		}
-		var run *ghactions.WorkflowRun
-		if *attempt != 0 {
-			run, _, err = a.client.Runs.GetAttempt(a.ctx, a.owner, a.repo, id, *attempt, nil)
-		} else {
-			run, _, err = a.client.Runs.Get(a.ctx, a.owner, a.repo, id, nil)
-		}
-		if err != nil {
-			return err
-		}
-		if a.json {
-			return writeJSON(a.stdout, run)
-		}
-		printRun(a.stdout, run)
-		return nil
-	}
-}
-
-func printRun(w io.Writer, r *ghactions.WorkflowRun) {
-	t := newTable(w)
-	t.row("Run:", fmt.Sprintf("%d (#%d, attempt %d)", r.ID, r.RunNumber, r.RunAttempt))
-	t.row("Title:", r.DisplayTitle)
-	t.row("Workflow:", strings.TrimSpace(r.Name+" "+workflowFile(r.Path)))
-	t.row("Status:", state(r))
-	t.row("Branch:", r.HeadBranch)
-	t.row("Commit:", shortSHA(r.HeadSHA))
-	t.row("Event:", r.Event)
-	if r.Actor != nil {
-		actor := r.Actor.Login
-		if r.TriggeringActor != nil && r.TriggeringActor.Login != actor {
-			actor += " (re-run by " + r.TriggeringActor.Login + ")"
-		}
-		t.row("Actor:", actor)
-	}
-	for _, pr := range r.PullRequests {
-		t.row("Pull request:", "#"+strconv.Itoa(pr.Number))
-	}
-	t.row("Created:", stamp(r.CreatedAt))
-	if !r.RunStartedAt.IsZero() {
-		t.row("Started:", stamp(r.RunStartedAt))
-	}
-	t.row("Updated:", stamp(r.UpdatedAt))
-	t.row("URL:", r.HTMLURL)
-	_ = t.flush()
-}
-
-func watchCommand(a *app, fs *flag.FlagSet) func() error {
-	interval := fs.Duration("interval", 5*time.Second, "time between polls")
-	exitStatus := fs.Bool("exit-status", false, "exit with status 1 when the run does not succeed")
-	return func() error {
-		id, err := runIDArg(fs)
-		if err != nil {
-			return err
-		}
-		live := isTerminal(a.stdout) && !a.json
-		start := time.Now()
-		run, err := a.client.Runs.Wait(a.ctx, a.owner, a.repo, id, &ghactions.WaitOptions{
-			Interval: *interval,
-			OnChange: func(r *ghactions.WorkflowRun) {
-				if a.json {
-					return
-				}
-				line := fmt.Sprintf("run %d (%s, attempt %d): %s after %s", r.ID, r.Name, r.RunAttempt, state(r), time.Since(start).Round(time.Second))
-				if live {
-					fmt.Fprintf(a.stdout, "\r\033[K%s", line)
-				} else {
-					fmt.Fprintln(a.stdout, line)
-				}
-			},
-		})
-		if live {
-			fmt.Fprintln(a.stdout)
-		}
-		if err != nil {
-			return err
-		}
-		if a.json {
-			if err := writeJSON(a.stdout, run); err != nil {
-				return err
-			}
-		}
-		if *exitStatus && run.Conclusion != ghactions.ConclusionSuccess {
-			return fmt.Errorf("run %d concluded %s", run.ID, run.Conclusion)
-		}
-		return nil
-	}
-}
-
 func cancelCommand(force bool) func(a *app, fs *flag.FlagSet) func() error {
 	return func(a *app, fs *flag.FlagSet) func() error {
 		return func() error {
@@ -174,19 +80,10 @@ func cancelCommand(force bool) func(a *app, fs *flag.FlagSet) func() error {
 func rerunCommand(a *app, fs *flag.FlagSet) func() error {
 	debug := fs.Bool("debug", false, "re-run with debug logging")
 	failed := fs.Bool("failed", false, "re-run only the failed jobs (and those that depend on them)")
-	job := fs.Int64("job", 0, "re-run only the job with this `JOB_ID` (and those that depend on it)")
+	job := fs.String("job", "", "re-run only the job with this `ID or name` (and those that depend on it); a name needs the RUN_ID")
 	return func() error {
-		if *job != 0 {
-			if fs.NArg() != 0 || *failed {
-				return usagef("-job takes a JOB_ID and no RUN_ID, and not -failed")
-			}
-			if *job < 0 {
-				return usagef("-job %d is not a job ID", *job)
-			}
-			if _, err := a.client.Runs.RerunJob(a.ctx, a.owner, a.repo, *job, &ghactions.RerunJobOptions{EnableDebugLogging: *debug}); err != nil {
-				return err
-			}
-			return a.done(fmt.Sprintf("Requested a re-run of job %d", *job), *job)
+		if *job != "" {
+			return a.rerunJob(*job, fs.Args(), *failed, *debug)
 		}
 		id, err := runIDArg(fs)
 		if err != nil {
@@ -296,6 +193,7 @@ func logsCommand(a *app, fs *flag.FlagSet) func() error {
 	out := fs.String("o", "", "save the log archive (a zip) to this `file` instead of printing")
 	job := fs.String("job", "", "print only the log of the job with this `name`")
 	step := fs.Int("step", 0, "with -job, print only the log of this step `number`")
+	failed := fs.Bool("failed", false, "print only the logs of the failed steps, each line after its job and step")
 	return func() error {
 		id, err := runIDArg(fs)
 		if err != nil {
@@ -303,6 +201,12 @@ func logsCommand(a *app, fs *flag.FlagSet) func() error {
 		}
 		if *step != 0 && *job == "" {
 			return usagef("-step needs -job")
+		}
+		if *failed {
+			if *job != "" || *out != "" {
+				return usagef("-failed prints the failed steps of every job; leave out -job and -o")
+			}
+			return a.printFailedSteps(id, *attempt)
 		}
 		if *out != "" {
 			if *job != "" {

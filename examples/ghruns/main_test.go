@@ -87,7 +87,13 @@ func TestUsage(t *testing.T) {
 		{"review without a decision", []string{"review", "1"}, exitUsage, "", "give one of -approve and -reject"},
 		{"review with a bad environment", []string{"review", "-approve", "-env", "x", "-comment", "ok", "1"}, exitUsage, "", `"x" is not an environment ID`},
 		{"review without a comment", []string{"review", "-approve", "-env", "1", "1"}, exitUsage, "", "a comment is required"},
-		{"rerun -job with a run", []string{"rerun", "-job", "5", "1"}, exitUsage, "", "-job takes a JOB_ID and no RUN_ID"},
+		{"rerun -job with -failed", []string{"rerun", "-job", "5", "-failed"}, exitUsage, "", "leave out -failed"},
+		{"rerun -job by name without a run", []string{"rerun", "-job", "lint"}, exitUsage, "", `-job "lint" is a job name: give the RUN_ID`},
+		{"rerun -job with two runs", []string{"rerun", "-job", "lint", "1", "2"}, exitUsage, "", "want at most one RUN_ID"},
+		{"view -job by name without a run", []string{"view", "-job", "lint"}, exitUsage, "", `-job "lint" is a job name: give the RUN_ID`},
+		{"logs -failed with -job", []string{"logs", "-failed", "-job", "lint", "1"}, exitUsage, "", "leave out -job and -o"},
+		{"watch a negative attempt", []string{"watch", "-attempt", "-1", "1"}, exitUsage, "", "-attempt -1"},
+		{"a flag after the run ID", []string{"view", "1", "-frob"}, exitUsage, "", "flag provided but not defined: -frob"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -244,7 +250,7 @@ func TestWatch(t *testing.T) {
 	succeeded := demoRun(t, withConclusion(ghactions.ConclusionSuccess))
 	code, out, errOut := ghruns(t, "watch", "-exit-status", id(succeeded))
 	require.Equal(t, exitOK, code, errOut)
-	assert.Regexp(t, `^run `+id(succeeded)+` \(\w+, attempt \d\): success after \d+s\n$`, out)
+	assert.Regexp(t, `^run `+id(succeeded)+` \(\w+, attempt \d\): success after \d+s\n(  ✓ [^\n]+: success in \S+ \(ID \d+\)\n)+$`, out, "the run, then its jobs")
 
 	failed := demoRun(t, withConclusion(ghactions.ConclusionFailure))
 	code, _, errOut = ghruns(t, "watch", failed.Name, id(failed))
