@@ -112,6 +112,15 @@ func (s *Server) Token() string {
 // transport that Close cleans up and the clock of WithSharedClock, if any,
 // followed by opts, which may override them (a retry policy with short waits
 // suits tests without a shared clock).
+//
+// Writes are paced as ghactions paces them by default (one at a time, a
+// second apart: ghactions.WithWritePacing) when the server has a shared
+// clock, on which the waits take no real time and which the server's
+// secondary limits see pass. Without one, the client's writes are not paced
+// (ghactions.WithWritePacing(0)), so that a test does not sleep a real
+// second between two writes; opts may turn pacing back on. A test of code
+// that writes in bulk wants the shared clock: it is paced as in production,
+// at no cost in time.
 func (s *Server) Client(opts ...ghactions.Option) (*ghactions.Client, error) {
 	base := []ghactions.Option{
 		ghactions.WithBaseURL(s.URL()),
@@ -120,6 +129,8 @@ func (s *Server) Client(opts ...ghactions.Option) (*ghactions.Client, error) {
 	}
 	if s.clock != nil {
 		base = append(base, ghactions.WithClock(s.clock))
+	} else {
+		base = append(base, ghactions.WithWritePacing(0))
 	}
 	return ghactions.NewClient(append(base, opts...)...)
 }
