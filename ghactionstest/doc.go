@@ -18,7 +18,10 @@
 // Requests need the server's token: without one, a private repository
 // answers 404, as on GitHub; every answer carries rate-limit headers
 // and GET answers an ETag, so that conditional requests answered 304 spend
-// nothing.
+// nothing. GitHub's secondary limits hold too (SecondaryLimits): 900 points
+// a minute per endpoint, where a write costs five reads, and 100 requests
+// at once; a client that sends writes in bulk without pacing them meets a
+// 403 with a Retry-After, as it would on GitHub.
 //
 // A fake run does not move on its own: a test moves it with
 // Server.UpdateRun and Server.CompleteRun, at the request it chooses with

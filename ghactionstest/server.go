@@ -38,6 +38,7 @@ type Server struct {
 	storage *http.ServeMux
 	state   *state
 	limits  *rateLimiter
+	second  *secondaryLimiter
 	faults  faultList
 	log     requestLog
 	hook    atomic.Pointer[func(Request)] // set by OnRequest
@@ -71,6 +72,7 @@ func NewServer(opts ...Option) *Server {
 		clock:  cfg.clock,
 		secret: make([]byte, 32),
 		limits: newRateLimiter(cfg.now, cfg.rateLimit),
+		second: newSecondaryLimiter(cfg.now, cfg.secondary, cfg.noSecondary),
 		done:   make(chan struct{}),
 	}
 	rand.Read(s.secret)
@@ -120,7 +122,8 @@ func (s *Server) Token() string {
 // (ghactions.WithWritePacing(0)), so that a test does not sleep a real
 // second between two writes; opts may turn pacing back on. A test of code
 // that writes in bulk wants the shared clock: it is paced as in production,
-// at no cost in time.
+// and the server's secondary limits (SecondaryLimits) see the pace, at no
+// cost in time.
 func (s *Server) Client(opts ...ghactions.Option) (*ghactions.Client, error) {
 	base := []ghactions.Option{
 		ghactions.WithBaseURL(s.URL()),
@@ -139,6 +142,13 @@ func (s *Server) Client(opts ...ghactions.Option) (*ghactions.Client, error) {
 // the OnRequest function, applies a fault that matches it, then hands it to
 // the storage or the API, by the origin it came to.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	api := r.Context().Value(storageKey{}) == nil
+	tooMany := false
+	if api {
+		var leave func()
+		tooMany, leave = s.second.enter()
+		defer leave()
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxRequestBody))
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	req := s.log.record(r, body)
@@ -152,9 +162,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if f, ok := s.faults.take(r); ok && !s.applyFault(w, r, f) {
 		return
 	}
-	if r.Context().Value(storageKey{}) != nil {
+	if !api {
 		s.storage.ServeHTTP(w, r)
 		return
 	}
-	s.serveAPI(w, r)
+	s.serveAPI(w, r, tooMany)
 }
