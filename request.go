@@ -320,6 +320,7 @@ type exchange struct {
 func (x *exchange) beforeTry(_ retryablehttp.Logger, _ *http.Request, i int) {
 	x.tries = i + 1
 	x.start = time.Now()
+	countTry(x.ctx)
 }
 
 // scrubString removes every token the call sent from s.
