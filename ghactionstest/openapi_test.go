@@ -7,8 +7,9 @@ package ghactionstest_test
 //	npm pack @octokit/openapi && tar xzf octokit-openapi-*.tgz
 //	GHACTIONS_OPENAPI=$PWD/package/generated/api.github.com.json go test -run OpenAPI ./ghactionstest
 //
-// It drives every workflow-runs operation of the description, and the
-// operations behind the URLs a run hands out, against a demo server, and
+// It drives every workflow-runs operation of the description, the
+// operations behind the URLs a run hands out and the workflow dispatch,
+// against a demo server, and
 // checks each answer: a status the operation documents, the headers it
 // documents (Link on a list of more than one page, Location on a 302), a
 // JSON Content-Type on a JSON body, and the body against the operation's
@@ -344,6 +345,9 @@ func conformanceCases() []conformanceCase {
 			return strings.TrimPrefix(getRun(t, c.srv, c.run("failure")).WorkflowURL, c.srv.URL())
 		}, "", 200},
 		{"a workflow by file name", "GET", repoPath + "/actions/workflows/{workflow_id}", at("repos/octo-org/octo-repo/actions/workflows/deploy.yml"), "", 200},
+		{"dispatch, with the run's details", "POST", repoPath + "/actions/workflows/{workflow_id}/dispatches", at("repos/octo-org/octo-repo/actions/workflows/deploy.yml/dispatches"),
+			`{"ref":"main","inputs":{"environment":"production","dry-run":true},"return_run_details":true}`, 200},
+		{"dispatch", "POST", repoPath + "/actions/workflows/{workflow_id}/dispatches", at("repos/octo-org/octo-repo/actions/workflows/nightly.yml/dispatches"), `{"ref":"main"}`, 204},
 		{"a check suite", "GET", repoPath + "/check-suites/{check_suite_id}", func(t *testing.T, c *conformance) string {
 			return strings.TrimPrefix(getRun(t, c.srv, c.run("fork")).CheckSuiteURL, c.srv.URL())
 		}, "", 200},
@@ -381,7 +385,7 @@ func TestOpenAPIConformance(t *testing.T) {
 		})
 	}
 	t.Run("every operation", func(t *testing.T) {
-		want := []string{"actions/get-workflow", "checks/get-suite", "actions/list-workflow-run-artifacts"}
+		want := []string{"actions/get-workflow", "checks/get-suite", "actions/list-workflow-run-artifacts", "actions/create-workflow-dispatch"}
 		for _, item := range doc["paths"].(map[string]any) {
 			for _, op := range item.(map[string]any) {
 				op, _ := op.(map[string]any)
@@ -390,7 +394,7 @@ func TestOpenAPIConformance(t *testing.T) {
 				}
 			}
 		}
-		assert.Len(t, want, 22, "the 19 workflow-runs operations and the 3 a run links to")
+		assert.Len(t, want, 23, "the 19 workflow-runs operations, the 3 a run links to and the dispatch")
 		assert.ElementsMatch(t, want, slices.Collect(func(yield func(string) bool) {
 			for id := range driven {
 				if !yield(id) {

@@ -20,6 +20,8 @@ type config struct {
 
 	secondary   SecondaryLimits
 	noSecondary bool
+
+	dispatchNoContent bool // workflow dispatches answer 204 whatever they ask
 }
 
 // GitHub's hourly limits for a personal access token and for anonymous

@@ -55,6 +55,8 @@ type Server struct {
 	routes []route // every endpoint's, set by NewServer
 
 	clock ghactions.Clock // for the clients of Client, from WithSharedClock
+
+	dispatchNoContent bool // WithDispatchNoContent
 }
 
 // NewServer starts a server with no runs; add them with AddRun or SeedDemo.
@@ -71,9 +73,11 @@ func NewServer(opts ...Option) *Server {
 		now:    cfg.now,
 		clock:  cfg.clock,
 		secret: make([]byte, 32),
-		limits: newRateLimiter(cfg.now, cfg.rateLimit),
-		second: newSecondaryLimiter(cfg.now, cfg.secondary, cfg.noSecondary),
-		done:   make(chan struct{}),
+
+		dispatchNoContent: cfg.dispatchNoContent,
+		limits:            newRateLimiter(cfg.now, cfg.rateLimit),
+		second:            newSecondaryLimiter(cfg.now, cfg.secondary, cfg.noSecondary),
+		done:              make(chan struct{}),
 	}
 	rand.Read(s.secret)
 	s.ts = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
