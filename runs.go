@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/google/go-querystring/query"
 
@@ -173,14 +172,7 @@ func (o *ListOptions) validate() error {
 		}
 	}
 	if o.Workflow != "" {
-		// "." and ".." are path segments, not names: they would change the
-		// endpoint the request goes to.
-		if strings.TrimSpace(o.Workflow) != o.Workflow || strings.ContainsAny(o.Workflow, "/\\") || o.Workflow == "." || o.Workflow == ".." {
-			return fmt.Errorf("%w: Workflow %q: give a workflow file name or ID", ErrInvalidArgument, o.Workflow)
-		}
-		if id, err := strconv.ParseInt(o.Workflow, 10, 64); err == nil && id <= 0 {
-			return fmt.Errorf("%w: Workflow ID %d: must be positive", ErrInvalidArgument, id)
-		}
+		return validateWorkflow(o.Workflow)
 	}
 	return nil
 }
