@@ -21,8 +21,8 @@ var (
 	_ func(*ghactions.RunsService, context.Context, string, string, string, ghactions.DispatchOptions) (*ghactions.DispatchedRun, *ghactions.Response, error) = (*ghactions.RunsService).Dispatch
 	_ func(*ghactions.RunsService, context.Context, string, string, ghactions.PruneOptions) (*ghactions.PruneReport, error)                                   = (*ghactions.RunsService).Prune
 
-	_ = ghactions.DispatchOptions{Ref: string(""), Inputs: map[string]any(nil)}
-	_ = ghactions.DispatchedRun{RunID: int64(0), RunURL: string(""), HTMLURL: string("")}
+	_       = ghactions.DispatchOptions{Ref: string(""), Inputs: map[string]any(nil)}
+	_       = ghactions.DispatchedRun{RunID: int64(0), RunURL: string(""), HTMLURL: string("")}
 	_ error = ghactions.ErrRunNotIdentified
 
 	_ = ghactions.PruneOptions{
