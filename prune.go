@@ -29,6 +29,10 @@ type PruneOptions struct {
 	LogsOnly bool
 	// DryRun deletes nothing: the report says what would go.
 	DryRun bool
+	// OnListed, when set, is called once the listing is over, before any
+	// delete, with the number of candidates and of runs to delete: a
+	// progress display's total.
+	OnListed func(listed, toDelete int)
 	// OnRun, when set, is called once for each candidate, with what became
 	// of it, and the error for a run that failed. The kept are told while
 	// Prune lists, the others as it deletes them. run holds the run's own
@@ -148,6 +152,9 @@ func (s *RunsService) Prune(ctx context.Context, owner, repo string, opts PruneO
 		tell(run, PruneKept, nil)
 	}
 
+	if opts.OnListed != nil {
+		opts.OnListed(report.Listed, len(doomed))
+	}
 	for i, run := range doomed {
 		doomed[i] = nil // let go of what is done
 		if err := ctx.Err(); err != nil {

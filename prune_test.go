@@ -54,9 +54,12 @@ func TestPruneOutcomes(t *testing.T) {
 		OnRun: func(run *ghactions.WorkflowRun, action ghactions.PruneAction, err error) {
 			told = append(told, fmt.Sprintf("%d %s %v", run.ID, action, err != nil))
 		},
+		OnListed: func(listed, toDelete int) {
+			told = append(told, fmt.Sprintf("listed %d, %d to delete; %d requests so far", listed, toDelete, srv.hits()))
+		},
 	})
 	require.NoError(t, err)
-	assert.Equal(t, []string{"7 kept false", "6 deleted false", "5 already-gone false", "4 deleted false", "3 failed true", "2 failed true", "1 deleted false"}, told)
+	assert.Equal(t, []string{"7 kept false", "listed 7, 6 to delete; 1 requests so far", "6 deleted false", "5 already-gone false", "4 deleted false", "3 failed true", "2 failed true", "1 deleted false"}, told)
 	assert.Equal(t, 7, report.Listed)
 	assert.Equal(t, 1, report.Kept)
 	assert.Equal(t, 3, report.Deleted)
