@@ -132,6 +132,7 @@ func TestFakePrune(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			_, c, clock, history, statuses := newPruneFake(t)
 			listed, doomed := selected(history, tt.opts)
 			require.NotEmpty(t, doomed)
@@ -199,6 +200,7 @@ func TestFakePruneAgainstTheSecondaryLimit(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			_, c, _, history, statuses := newPruneFake(t, tt.opts...)
 			listed, doomed := selected(history, ghactions.PruneOptions{})
 			require.Greater(t, len(doomed), 180)
@@ -252,6 +254,7 @@ func TestFakePruneInterruptedThenAgain(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			srv, c, _, history, _ := newPruneFake(t)
 			_, doomed := selected(history, opts)
 			ctx, cancel := context.WithCancel(context.Background())
