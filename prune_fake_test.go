@@ -276,3 +276,19 @@ func TestFakePruneInterruptedThenAgain(t *testing.T) {
 		})
 	}
 }
+
+// Why Prune lists first: deleting while paging through List skips runs, on
+// the fake as on GitHub, since each deletion shifts the pages after it. Of
+// 250 runs, one pass deletes 150 and leaves 100.
+func TestFakeDeletingWhilePagingSkipsRuns(t *testing.T) {
+	_, c, _, _, _ := newPruneFake(t, ghactions.WithWritePacing(0))
+	deleted := 0
+	for run, err := range c.Runs.List(context.Background(), fakeOwner, fakeRepo, nil) {
+		require.NoError(t, err)
+		_, err := c.Runs.Delete(context.Background(), fakeOwner, fakeRepo, run.ID)
+		require.NoError(t, err)
+		deleted++
+	}
+	assert.Equal(t, 150, deleted)
+	assert.Len(t, remaining(t, c), 100)
+}

@@ -23,6 +23,12 @@
 // at once; a client that sends writes in bulk without pacing them meets a
 // 403 with a Retry-After, as it would on GitHub.
 //
+// Workflows with a workflow_dispatch trigger (Server.AddWorkflow, with
+// inputs; the demo's Deploy and Nightly) can be started through the API, on
+// a branch or tag the repository knows (Server.AddRef): the dispatch answers
+// 200 with the run's ID when asked, or 204 as GitHub Enterprise Server does
+// (WithDispatchNoContent), and 422 or 404 where GitHub would.
+//
 // A fake run does not move on its own: a test moves it with
 // Server.UpdateRun and Server.CompleteRun, at the request it chooses with
 // Server.OnRequest. On a server made WithLive, runs go through their jobs
