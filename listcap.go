@@ -72,7 +72,9 @@ func (s *RunsService) listPastCap(ctx context.Context, owner, repo string, o Lis
 			}
 			return yield(run, nil)
 		})
-		if !complete || fetched < searchCap {
+		// A stretch that fetched no run (a caller's Page past the cap)
+		// has nothing to narrow from: GitHub has no more to give.
+		if !complete || fetched < searchCap || !found {
 			return
 		}
 		if !boundary.IsZero() && !oldest.Before(boundary) {
