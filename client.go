@@ -18,7 +18,8 @@ const (
 )
 
 // Client talks to the GitHub REST API. It is safe for concurrent use; make one
-// and share it.
+// and share it: its mutating requests go one at a time, a second apart by
+// default (WithWritePacing), whichever goroutine sends them.
 //
 // Where a request goes: the token goes to the API's origin (scheme, host and
 // port of the base URL) only. Nothing is ever followed from https to plain
@@ -44,6 +45,7 @@ type Client struct {
 	policy     RetryPolicy
 	logger     *slog.Logger
 	clock      Clock
+	pacer      *pacer // of the writes
 	rate       atomic.Pointer[Rate]
 
 	maxLogArchive int64 // 0: DefaultMaxLogArchiveSize
@@ -71,6 +73,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		policy:     DefaultRetryPolicy(),
 		clock:      systemClock{},
 		timeouts:   defaultTimeouts(),
+		pacing:     DefaultWritePacing,
 	}
 	for _, opt := range opts {
 		if opt == nil {
@@ -95,6 +98,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		policy:     cfg.policy,
 		logger:     cfg.logger,
 		clock:      cfg.clock,
+		pacer:      newPacer(cfg.pacing),
 	}
 	c.httpClient = c.newHTTPClient(cfg.httpClient, cfg.timeouts)
 	c.maxLogArchive = cfg.maxLogArchive

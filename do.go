@@ -16,8 +16,8 @@ import (
 
 // Do sends one request to any REST endpoint through the same pipeline as
 // every method of the client: base URL, token, headers, retries, rate
-// limits, errors and token safety. It is for the endpoints this package does
-// not wrap.
+// limits, the pacing of writes (WithWritePacing), errors and token safety.
+// It is for the endpoints this package does not wrap.
 //
 // method is an HTTP method ("GET", "post"; sent in capitals). path is
 // relative to the base URL, with no leading slash, and may carry a query:

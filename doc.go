@@ -24,14 +24,19 @@
 // errors.Is.
 //
 // The client retries network errors, 5xx answers and rate limits by its
-// RetryPolicy, and sends the token only to the API host: never to a redirect
-// target elsewhere, nor to the host that serves log archives.
+// RetryPolicy, sends its writes one at a time, a second apart
+// (WithWritePacing), as GitHub asks against its secondary limits, and sends
+// the token only to the API host: never to a redirect target elsewhere, nor
+// to the host that serves log archives.
 //
-// Beyond the endpoints, RunsService.Wait polls a run until it completes with
+// Beyond the endpoints, RunsService.List goes past GitHub's 1,000-result
+// cap on filtered lists; RunsService.Wait polls a run until it completes with
 // conditional requests that spend no rate limit while nothing changes (and,
 // after a re-run, until the new attempt completes, with MinAttempt);
-// DownloadLogArchive and OpenLogArchive read a run's log archive as jobs and
-// steps, LogLines and LogTail read a log as lines, and
-// RunsService.FailedSteps gives the failed steps of a run with their logs.
-// Package ghactionstest is a fake of the API to test against.
+// RunsService.Dispatch starts a workflow and tells its run;
+// RunsService.Prune deletes old runs in bulk, safely; DownloadLogArchive and
+// OpenLogArchive read a run's log archive as jobs and steps, LogLines and
+// LogTail read a log as lines, and RunsService.FailedSteps gives the failed
+// steps of a run with their logs. Package ghactionstest is a fake of the API
+// to test against.
 package ghactions

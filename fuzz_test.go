@@ -160,3 +160,23 @@ func FuzzDecodeOut(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDecodeDispatched checks the reader of a dispatch's answer: no panic,
+// and a run only with a positive ID, which is then the body's.
+func FuzzDecodeDispatched(f *testing.F) {
+	f.Fuzz(func(t *testing.T, body []byte) {
+		run := decodeDispatched(bytes.NewReader(body))
+		if run == (DispatchedRun{}) {
+			return
+		}
+		if run.RunID <= 0 {
+			t.Fatalf("run ID %d from %q", run.RunID, body)
+		}
+		var whole struct {
+			ID int64 `json:"workflow_run_id"`
+		}
+		if err := jsonv2.Unmarshal(body, &whole, decodeOptions); err != nil || whole.ID != run.RunID {
+			t.Fatalf("run %d from a body that decodes to %d, %v", run.RunID, whole.ID, err)
+		}
+	})
+}

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // Option configures a Client; pass options to NewClient.
@@ -21,6 +22,7 @@ type config struct {
 	logger     *slog.Logger
 	clock      Clock
 	timeouts   timeouts
+	pacing     time.Duration
 
 	maxLogArchive int64 // 0: DefaultMaxLogArchiveSize
 }

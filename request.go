@@ -80,6 +80,13 @@ func (c *Client) do(ctx context.Context, r *request) (*http.Response, *exchange,
 		return nil, &exchange{client: c, req: r, ctx: context.Background()}, fmt.Errorf("%w: nil context", ErrInvalidArgument)
 	}
 	x := &exchange{client: c, req: r, ctx: ctx}
+	// The slot is held through every try and redirect of the call: they
+	// are one write.
+	end, err := x.pace(ctx)
+	if err != nil {
+		return nil, x, x.fail(err)
+	}
+	defer end()
 	if r.noFollow {
 		ctx = withNoFollow(ctx)
 	}
@@ -313,6 +320,7 @@ type exchange struct {
 func (x *exchange) beforeTry(_ retryablehttp.Logger, _ *http.Request, i int) {
 	x.tries = i + 1
 	x.start = time.Now()
+	countTry(x.ctx)
 }
 
 // scrubString removes every token the call sent from s.

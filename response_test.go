@@ -220,7 +220,7 @@ func TestClientRateHoldsLatestFigures(t *testing.T) {
 		w.WriteHeader(http.StatusNoContent)
 	}))
 	defer srv.Close()
-	c, err := NewClient(WithBaseURL(srv.URL+"/api/v3/"), WithRetryPolicy(RetryPolicy{}))
+	c, err := NewClient(WithBaseURL(srv.URL+"/api/v3/"), WithRetryPolicy(RetryPolicy{}), WithWritePacing(0))
 	require.NoError(t, err)
 	ctx := context.Background()
 

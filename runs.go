@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/google/go-querystring/query"
 
@@ -95,9 +94,20 @@ func (s *RunsService) ListPage(ctx context.Context, owner, repo string, opts *Li
 // than its per_page, a next-page link off the API's origin (or from https to
 // plain http) and a next-page link back to a page already fetched are errors.
 //
-// GitHub returns at most 1,000 runs for a search that uses a filter (actor,
-// branch, check suite, created, event, head SHA or status); narrow Created
-// to reach older ones.
+// Every matching run means past GitHub's cap too: GitHub returns at most
+// 1,000 runs for a list that uses a filter (actor, branch, check suite,
+// created, event, head SHA, status or conclusion), whatever its total_count
+// says. When such a list has given 1,000 runs, List goes on with the same
+// filters and a created range narrowed to the second of the oldest run
+// given (that second included: runs created in it may remain), intersected
+// with opts.Created, and leaves out the runs of that second it has already
+// yielded; and so on. The runs come newest first, none twice, none missed,
+// for at most ceil(N/100) + ceil(N/1000) + 2 requests for N runs with 100 a
+// page, while fewer than 100 runs or so share the second where a stretch
+// of 1,000 ends: the runs of that second are fetched twice. When 1,000
+// matching runs or more were created in one second, no created range can
+// split them: List yields an error matching ErrListCap instead of the runs
+// past the cap, after yielding the others.
 func (s *RunsService) List(ctx context.Context, owner, repo string, opts *ListOptions) iter.Seq2[*WorkflowRun, error] {
 	return func(yield func(*WorkflowRun, error) bool) {
 		r, err := s.listRequest(owner, repo, opts, maxPerPage)
@@ -105,7 +115,11 @@ func (s *RunsService) List(ctx context.Context, owner, repo string, opts *ListOp
 			yield(nil, err)
 			return
 		}
-		walkPages(ctx, s.client, r, runsKey, yield)
+		if opts == nil || !opts.capped() {
+			walkPages(ctx, s.client, r, runsKey, yield)
+			return
+		}
+		s.listPastCap(ctx, owner, repo, *opts, r, yield)
 	}
 }
 
@@ -158,14 +172,7 @@ func (o *ListOptions) validate() error {
 		}
 	}
 	if o.Workflow != "" {
-		// "." and ".." are path segments, not names: they would change the
-		// endpoint the request goes to.
-		if strings.TrimSpace(o.Workflow) != o.Workflow || strings.ContainsAny(o.Workflow, "/\\") || o.Workflow == "." || o.Workflow == ".." {
-			return fmt.Errorf("%w: Workflow %q: give a workflow file name or ID", ErrInvalidArgument, o.Workflow)
-		}
-		if id, err := strconv.ParseInt(o.Workflow, 10, 64); err == nil && id <= 0 {
-			return fmt.Errorf("%w: Workflow ID %d: must be positive", ErrInvalidArgument, id)
-		}
+		return validateWorkflow(o.Workflow)
 	}
 	return nil
 }

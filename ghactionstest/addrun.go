@@ -165,6 +165,7 @@ func (st *state) addRun(owner, name string, in ghactions.WorkflowRun, jobs []Job
 	r.keep(run)
 	st.runs[run.ID] = r
 	repo.runs = append(repo.runs, r)
+	repo.refs[run.HeadBranch] = true
 	return r
 }
 
@@ -288,7 +289,7 @@ func (st *state) repoFor(owner, name string) *repoState {
 		panic(fmt.Sprintf("ghactionstest: %q is not a repository name", owner+"/"+name))
 	}
 	st.last.repo++
-	r := &repoState{owner: owner, name: name, repo: st.repository(st.last.repo, owner, name)}
+	r := &repoState{owner: owner, name: name, repo: st.repository(st.last.repo, owner, name), refs: map[string]bool{"main": true}}
 	st.repos[strings.ToLower(owner+"/"+name)] = r
 	st.reposByID[st.last.repo] = r
 	return r

@@ -22,8 +22,9 @@ type call struct {
 }
 
 // serveAPI answers a request to the API, in GitHub's order: refuse clients
-// it does not talk to, authenticate, spend the rate limit, then route.
-func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
+// it does not talk to, authenticate, spend the rate limit, refuse one of too
+// many requests at once (tooMany), then route.
+func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, tooMany bool) {
 	w.Header().Set("X-GitHub-Request-Id", s.ids.next())
 	if r.Header.Get("User-Agent") == "" {
 		s.write(w, errorAnswer(http.StatusForbidden, "Request forbidden by administrative rules. Please make sure your request has a User-Agent header."), docUserAgent, nil)
@@ -44,6 +45,10 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		s.write(w, primaryLimitAnswer(who, w.Header().Get("X-GitHub-Request-Id")), docRateLimits, &rt)
 		return
 	}
+	if tooMany {
+		s.write(w, secondaryLimitAnswer(http.StatusForbidden, w.Header().Get("X-GitHub-Request-Id"), strconv.Itoa(concurrentRetryAfter)), docRateLimits, &rt)
+		return
+	}
 	s.resolveRepositoryID(r)
 	ctx := context.WithValue(r.Context(), callKey{}, &call{who: who, rate: rt})
 	// In live mode, the runs are brought up to the clock before the request
@@ -62,11 +67,17 @@ type endpoint struct {
 	fn  func(*http.Request) *answer
 }
 
-// ServeHTTP answers the request. A 200 answer to a GET gets an ETag; when
-// the request's If-None-Match names it, the answer is 304 with no body, and
-// the request does not count against the rate limit, as on GitHub.
+// ServeHTTP answers the request. It spends the points of the endpoint's
+// secondary limit first, or answers that limit. A 200 answer to a GET gets
+// an ETag; when the request's If-None-Match names it, the answer is 304 with
+// no body, and the request does not count against the primary rate limit,
+// as on GitHub.
 func (e endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c := r.Context().Value(callKey{}).(*call)
+	if wait, ok := e.s.second.spend(c.who, r.Pattern, r.Method); !ok {
+		e.s.write(w, secondaryLimitAnswer(http.StatusForbidden, w.Header().Get("X-GitHub-Request-Id"), retryAfterSeconds(wait)), docRateLimits, &c.rate)
+		return
+	}
 	a := e.s.admit(r, c.who)
 	if a == nil {
 		a = e.fn(r)

@@ -79,6 +79,12 @@ var demoEnvironments = []Environment{
 //   - CI runs that failed or were cancelled have failed jobs to re-run; the
 //     tests need the build, so re-running the build re-runs them too.
 //
+// Deploy (deploy.yml) and Nightly (nightly.yml) have a workflow_dispatch
+// trigger: Deploy takes the inputs environment (a choice of staging, the
+// default, and production) and dry-run (a boolean, false by default), and
+// its dispatched runs build, then deploy; a dispatch may start either on
+// any branch or tag of the demo's runs.
+//
 // On a live server (WithLive), the runs that are queued, in progress,
 // requested or pending go through their jobs from the time they are added;
 // with one-second steps, the CI run in progress (its build on its fifth
@@ -99,7 +105,26 @@ func (s *Server) SeedDemo() {
 	for _, d := range runs {
 		st.addDemoRun(d, history)
 	}
+	for _, wf := range demoDispatchable() {
+		st.addWorkflow(repo, wf)
+	}
 	st.advance() // in live mode, the runs move on from now
+}
+
+// demoDispatchable are the demo's workflows that a dispatch can start:
+// Deploy, with the environment to deploy to and a dry-run switch, and
+// Nightly, without inputs.
+func demoDispatchable() []Workflow {
+	return []Workflow{
+		{Path: ".github/workflows/deploy.yml", Name: "Deploy", Inputs: []Input{
+			{Name: "environment", Description: "Where to deploy", Type: "choice", Required: true, Default: "staging", Options: []string{"staging", "production"}},
+			{Name: "dry-run", Description: "Build and check, deploy nothing", Type: "boolean", Default: "false"},
+		}, Jobs: []Job{
+			{Name: "build", Steps: []Step{setUpJob("UBUNTU"), checkout, {Name: "Run make image", Log: []string{"Successfully tagged octo-repo:main"}}, completeJob}},
+			{Name: "deploy", Needs: []string{"build"}, Steps: []Step{setUpJob("UBUNTU"), {Name: "Run make deploy", Log: []string{"Deployed octo-repo:main"}}, completeJob}},
+		}},
+		{Path: ".github/workflows/nightly.yml", Name: "Nightly", Dispatch: true, Jobs: nightlyJobs(ghactions.ConclusionSuccess)},
+	}
 }
 
 // addDemoRun adds a run of the demo's history. Only its times follow the

@@ -23,7 +23,16 @@
 // Requests need the server's token: without one, a private repository
 // answers 404, as on GitHub; every answer carries rate-limit headers
 // and GET answers an ETag, so that conditional requests answered 304 spend
-// nothing.
+// nothing. GitHub's secondary limits hold too (SecondaryLimits): 900 points
+// a minute per endpoint, where a write costs five reads, and 100 requests
+// at once; a client that sends writes in bulk without pacing them meets a
+// 403 with a Retry-After, as it would on GitHub.
+//
+// Workflows with a workflow_dispatch trigger (Server.AddWorkflow, with
+// inputs; the demo's Deploy and Nightly) can be started through the API, on
+// a branch or tag the repository knows (Server.AddRef): the dispatch answers
+// 200 with the run's ID when asked, or 204 as GitHub Enterprise Server does
+// (WithDispatchNoContent), and 422 or 404 where GitHub would.
 //
 // A fake run does not move on its own: a test moves it with
 // Server.UpdateRun and Server.CompleteRun, at the request it chooses with

@@ -207,11 +207,7 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f Fault) boo
 	doc := docRoot
 	switch f.Kind {
 	case FaultSecondaryRateLimit:
-		a = errorAnswer(statusOr(f.Status, http.StatusForbidden), "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID "+w.Header().Get("X-GitHub-Request-Id")+".")
-		doc = docRateLimits + "#about-secondary-rate-limits"
-		if f.RetryAfter != "" {
-			w.Header().Set("Retry-After", f.RetryAfter)
-		}
+		a = secondaryLimitAnswer(statusOr(f.Status, http.StatusForbidden), w.Header().Get("X-GitHub-Request-Id"), f.RetryAfter)
 	case FaultPrimaryRateLimit:
 		a = primaryLimitAnswer(who, w.Header().Get("X-GitHub-Request-Id"))
 		a.status = statusOr(f.Status, http.StatusForbidden)

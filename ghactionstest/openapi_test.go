@@ -8,15 +8,15 @@ package ghactionstest_test
 //	GHACTIONS_OPENAPI=$PWD/package/generated/api.github.com.json go test -run OpenAPI ./ghactionstest
 //
 // It drives every workflow-runs and workflow-jobs operation of the
-// description, and the operations behind the URLs a run hands out, against
-// a demo server, and checks each answer: a status the operation documents,
-// the headers it documents (Link on a list of more than one page, Location
-// on a 302), a JSON Content-Type on a JSON body, and the body against the
-// operation's schema. The answers of the workflow-runs and workflow-jobs
-// operations must also have every key of the operation's examples, which
-// are GitHub's own answers: the schema leaves many keys optional that
-// GitHub always sends. (The examples of the other operations show their
-// resources in other contexts, with keys a run's never has.)
+// description, the operations behind the URLs a run hands out and the
+// workflow dispatch, against a demo server, and checks each answer: a status
+// the operation documents, the headers it documents (Link on a list of more
+// than one page, Location on a 302), a JSON Content-Type on a JSON body, and
+// the body against the operation's schema. The answers of the workflow-runs
+// and workflow-jobs operations must also have every key of the operation's
+// examples, which are GitHub's own answers: the schema leaves many keys
+// optional that GitHub always sends. (The examples of the other operations
+// show their resources in other contexts, with keys a run's never has.)
 
 import (
 	"bytes"
@@ -344,6 +344,9 @@ func conformanceCases() []conformanceCase {
 			return strings.TrimPrefix(getRun(t, c.srv, c.run("failure")).WorkflowURL, c.srv.URL())
 		}, "", 200},
 		{"a workflow by file name", "GET", repoPath + "/actions/workflows/{workflow_id}", at("repos/octo-org/octo-repo/actions/workflows/deploy.yml"), "", 200},
+		{"dispatch, with the run's details", "POST", repoPath + "/actions/workflows/{workflow_id}/dispatches", at("repos/octo-org/octo-repo/actions/workflows/deploy.yml/dispatches"),
+			`{"ref":"main","inputs":{"environment":"production","dry-run":true},"return_run_details":true}`, 200},
+		{"dispatch", "POST", repoPath + "/actions/workflows/{workflow_id}/dispatches", at("repos/octo-org/octo-repo/actions/workflows/nightly.yml/dispatches"), `{"ref":"main"}`, 204},
 		{"a check suite", "GET", repoPath + "/check-suites/{check_suite_id}", func(t *testing.T, c *conformance) string {
 			return strings.TrimPrefix(getRun(t, c.srv, c.run("fork")).CheckSuiteURL, c.srv.URL())
 		}, "", 200},
@@ -413,7 +416,7 @@ func TestOpenAPIConformance(t *testing.T) {
 		})
 	}
 	t.Run("every operation", func(t *testing.T) {
-		want := []string{"actions/get-workflow", "checks/get-suite", "actions/list-workflow-run-artifacts"}
+		want := []string{"actions/get-workflow", "checks/get-suite", "actions/list-workflow-run-artifacts", "actions/create-workflow-dispatch"}
 		for _, item := range doc["paths"].(map[string]any) {
 			for _, op := range item.(map[string]any) {
 				op, _ := op.(map[string]any)
@@ -422,7 +425,7 @@ func TestOpenAPIConformance(t *testing.T) {
 				}
 			}
 		}
-		assert.Len(t, want, 26, "the 19 workflow-runs operations, the 4 workflow-jobs ones and the 3 a run links to")
+		assert.Len(t, want, 27, "the 19 workflow-runs operations, the 4 workflow-jobs ones, the 3 a run links to and the dispatch")
 		assert.ElementsMatch(t, want, slices.Collect(func(yield func(string) bool) {
 			for id := range driven {
 				if !yield(id) {

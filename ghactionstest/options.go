@@ -17,6 +17,11 @@ type config struct {
 	clock     ghactions.Clock // given to the clients of Server.Client; nil gives none
 	live      time.Duration   // a step's time in live mode; 0 is off
 	staleGets int             // GETs of a run that show the attempt before a re-run
+
+	secondary   SecondaryLimits
+	noSecondary bool
+
+	dispatchNoContent bool // workflow dispatches answer 204 whatever they ask
 }
 
 // GitHub's hourly limits for a personal access token and for anonymous

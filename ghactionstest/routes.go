@@ -6,8 +6,8 @@ import (
 )
 
 // apiRoutes maps the API's paths to their endpoints, each with its page in
-// GitHub's documentation: the workflow runs' endpoints, and those of the
-// resources a run links to. Anything else answers 404 as GitHub does,
+// GitHub's documentation: the workflow runs' endpoints, the dispatch that
+// starts a run, and those of the resources a run links to. Anything else answers 404 as GitHub does,
 // whatever the method: a path with a trailing slash too.
 func (s *Server) apiRoutes() *http.ServeMux {
 	mux := http.NewServeMux()
@@ -53,6 +53,8 @@ func (s *Server) apiRoutes() *http.ServeMux {
 	job("GET "+run+"/attempts/{attempt}/jobs", "list-jobs-for-a-workflow-run-attempt", s.listAttemptJobs)
 	job("GET repos/{owner}/{repo}/actions/jobs/{job}", "get-a-job-for-a-workflow-run", s.getJob)
 	job("GET repos/{owner}/{repo}/actions/jobs/{job}/logs", "download-job-logs-for-a-workflow-run", s.jobLogs)
+	// Starting a run.
+	handle("POST repos/{owner}/{repo}/actions/workflows/{workflow}/dispatches", docWorkflows+"#create-a-workflow-dispatch-event", s.dispatch)
 	// What a run's workflow_url, check_suite_url and artifacts_url lead to.
 	handle("GET repos/{owner}/{repo}/actions/workflows/{workflow}", docWorkflows+"#get-a-workflow", s.getWorkflow)
 	handle("GET repos/{owner}/{repo}/check-suites/{suite}", docCheckSuites+"#get-a-check-suite", s.getCheckSuite)

@@ -38,6 +38,7 @@ type Server struct {
 	storage *http.ServeMux
 	state   *state
 	limits  *rateLimiter
+	second  *secondaryLimiter
 	faults  faultList
 	log     requestLog
 	hook    atomic.Pointer[func(Request)] // set by OnRequest
@@ -54,6 +55,8 @@ type Server struct {
 	routes []route // every endpoint's, set by NewServer
 
 	clock ghactions.Clock // for the clients of Client, from WithSharedClock
+
+	dispatchNoContent bool // WithDispatchNoContent
 }
 
 // NewServer starts a server with no runs; add them with AddRun or SeedDemo.
@@ -70,8 +73,11 @@ func NewServer(opts ...Option) *Server {
 		now:    cfg.now,
 		clock:  cfg.clock,
 		secret: make([]byte, 32),
-		limits: newRateLimiter(cfg.now, cfg.rateLimit),
-		done:   make(chan struct{}),
+
+		dispatchNoContent: cfg.dispatchNoContent,
+		limits:            newRateLimiter(cfg.now, cfg.rateLimit),
+		second:            newSecondaryLimiter(cfg.now, cfg.secondary, cfg.noSecondary),
+		done:              make(chan struct{}),
 	}
 	rand.Read(s.secret)
 	s.ts = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
@@ -112,6 +118,16 @@ func (s *Server) Token() string {
 // transport that Close cleans up and the clock of WithSharedClock, if any,
 // followed by opts, which may override them (a retry policy with short waits
 // suits tests without a shared clock).
+//
+// Writes are paced as ghactions paces them by default (one at a time, a
+// second apart: ghactions.WithWritePacing) when the server has a shared
+// clock, on which the waits take no real time and which the server's
+// secondary limits see pass. Without one, the client's writes are not paced
+// (ghactions.WithWritePacing(0)), so that a test does not sleep a real
+// second between two writes; opts may turn pacing back on. A test of code
+// that writes in bulk wants the shared clock: it is paced as in production,
+// and the server's secondary limits (SecondaryLimits) see the pace, at no
+// cost in time.
 func (s *Server) Client(opts ...ghactions.Option) (*ghactions.Client, error) {
 	base := []ghactions.Option{
 		ghactions.WithBaseURL(s.URL()),
@@ -120,6 +136,8 @@ func (s *Server) Client(opts ...ghactions.Option) (*ghactions.Client, error) {
 	}
 	if s.clock != nil {
 		base = append(base, ghactions.WithClock(s.clock))
+	} else {
+		base = append(base, ghactions.WithWritePacing(0))
 	}
 	return ghactions.NewClient(append(base, opts...)...)
 }
@@ -128,6 +146,13 @@ func (s *Server) Client(opts ...ghactions.Option) (*ghactions.Client, error) {
 // the OnRequest function, applies a fault that matches it, then hands it to
 // the storage or the API, by the origin it came to.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	api := r.Context().Value(storageKey{}) == nil
+	tooMany := false
+	if api {
+		var leave func()
+		tooMany, leave = s.second.enter()
+		defer leave()
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxRequestBody))
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	req := s.log.record(r, body)
@@ -141,9 +166,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if f, ok := s.faults.take(r); ok && !s.applyFault(w, r, f) {
 		return
 	}
-	if r.Context().Value(storageKey{}) != nil {
+	if !api {
 		s.storage.ServeHTTP(w, r)
 		return
 	}
-	s.serveAPI(w, r)
+	s.serveAPI(w, r, tooMany)
 }

@@ -75,6 +75,7 @@ type repoState struct {
 	workflows    []*workflowState
 	environments []*environmentState
 	runs         []*runState
+	refs         map[string]bool // the branches and tags a workflow may be dispatched on
 }
 
 type workflowState struct {
@@ -84,6 +85,10 @@ type workflowState struct {
 	lastNumber int    // of its runs, which GitHub numbers per workflow
 
 	createdAt time.Time // when its oldest run was created
+
+	dispatch bool    // it has a workflow_dispatch trigger
+	inputs   []Input // the trigger's
+	jobs     []Job   // of the runs a dispatch starts
 }
 
 // runState is a workflow run: the fields its attempts share, the attempts,

@@ -47,6 +47,8 @@ var commands = []command{
 	{"delete", "RUN_ID", "delete a run", deleteCommand},
 	{"delete-logs", "RUN_ID", "delete the logs of a run", deleteLogsCommand},
 	{"usage", "RUN_ID", "show the billable time of a run", usageCommand},
+	{"prune", "", "delete old runs (or their logs), keeping the latest of each workflow", pruneCommand},
+	{"run", "WORKFLOW", "start a workflow on a branch or tag, and print its run", dispatchCommand},
 }
 
 // app is what a command works with.
@@ -57,6 +59,7 @@ type app struct {
 	owner, repo    string
 	json           bool
 	demo           []ghactionstest.Option // of the fake GitHub of demo mode
+	pacing         time.Duration          // between the client's writes
 }
 
 // usageError is bad usage: exit status 2, with the command's usage.
@@ -156,6 +159,7 @@ func (a *app) connect(repoFlag string) (cleanup func(), err error) {
 		}
 		cleanup = srv.Close
 	} else {
+		a.pacing = ghactions.DefaultWritePacing
 		opts := []ghactions.Option{ghactions.WithToken(token), ghactions.WithUserAgent("ghruns ghactions-go/" + ghactions.Version)}
 		if base := os.Getenv("GITHUB_API_URL"); base != "" {
 			opts = append(opts, ghactions.WithBaseURL(base))
@@ -203,7 +207,7 @@ func requestID(e *ghactions.APIError) string {
 }
 
 func printUsage(w io.Writer) {
-	fmt.Fprint(w, `ghruns lists, inspects, cancels, re-runs and reads the logs of GitHub Actions workflow runs.
+	fmt.Fprint(w, `ghruns lists, inspects, starts, cancels, re-runs, prunes and reads the logs of GitHub Actions workflow runs.
 
 usage: ghruns <command> [flags] [arguments]
 

@@ -1,6 +1,6 @@
-// Command ghruns lists, inspects, cancels, re-runs and reads the logs of
-// GitHub Actions workflow runs. It is an example of the ghactions library
-// wrapped as a command-line tool.
+// Command ghruns lists, inspects, starts, cancels, re-runs, prunes and reads
+// the logs of GitHub Actions workflow runs. It is an example of the
+// ghactions library wrapped as a command-line tool.
 //
 // Usage:
 //

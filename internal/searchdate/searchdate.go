@@ -288,3 +288,87 @@ func digitsOf(v, shape string) ([]int, bool) {
 	}
 	return nums, true
 }
+
+// Through returns the part of r at or before t: r with an upper bound of t,
+// included, unless r's own upper bound is earlier.
+func (r Range) Through(t time.Time) Range {
+	b := bound{at: t, set: true}
+	if !r.hi.set {
+		r.hi = b
+		return r
+	}
+	if t.Before(r.hi.at) {
+		r.hi = b
+	}
+	return r
+}
+
+// Empty reports whether r holds no whole second. GitHub's timestamps are
+// whole seconds, so a Range that holds none of them matches nothing.
+func (r Range) Empty() bool {
+	if !r.lo.set || !r.hi.set {
+		return false
+	}
+	return r.firstSecond().After(r.lastSecond())
+}
+
+// firstSecond is the first whole second r holds, for a lower bound.
+func (r Range) firstSecond() time.Time {
+	s := r.lo.at.Truncate(time.Second)
+	if s.Before(r.lo.at) || r.lo.strict {
+		s = s.Add(time.Second)
+	}
+	return s
+}
+
+// lastSecond is the last whole second r holds, for an upper bound.
+func (r Range) lastSecond() time.Time {
+	s := r.hi.at.Truncate(time.Second)
+	if s.Equal(r.hi.at) && r.hi.strict {
+		s = s.Add(-time.Second)
+	}
+	return s
+}
+
+// String writes r in the syntax Parse reads, with bounds that are UTC
+// date-times to the second and included: ">=2024-01-01T00:00:00Z",
+// "<=2024-03-05T10:11:12Z", "2024-01-01T00:00:00Z..2024-03-05T10:11:12Z".
+// It is exact for whole seconds, which are GitHub's timestamps: a bound
+// that excludes its own instant, or lies between two seconds, becomes the
+// nearest second inside the Range. It returns "" for a Range that GitHub's
+// syntax cannot write: one without bounds (leave the qualifier out), one
+// that is Empty, and one with a bound outside the years 0000 to 9999 (UTC).
+func (r Range) String() string {
+	var lo, hi string
+	if r.lo.set {
+		if lo = formatSecond(r.firstSecond()); lo == "" {
+			return ""
+		}
+	}
+	if r.hi.set {
+		if hi = formatSecond(r.lastSecond()); hi == "" {
+			return ""
+		}
+	}
+	switch {
+	case r.Empty():
+		return ""
+	case lo != "" && hi != "":
+		return lo + ".." + hi
+	case lo != "":
+		return ">=" + lo
+	case hi != "":
+		return "<=" + hi
+	}
+	return ""
+}
+
+// formatSecond writes t as a UTC date-time to the second, or "" when its
+// year has other than four digits.
+func formatSecond(t time.Time) string {
+	t = t.UTC()
+	if t.Year() < 0 || t.Year() > 9999 {
+		return ""
+	}
+	return t.Format("2006-01-02T15:04:05Z")
+}

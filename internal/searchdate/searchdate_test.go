@@ -282,6 +282,61 @@ func TestZeroRangeContainsEverything(t *testing.T) {
 	assert.True(t, r.Contains(time.Now()))
 }
 
+func TestString(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"2024-01-01", "2024-01-01T00:00:00Z..2024-01-01T23:59:59Z"},
+		{">2024-01-01", ">=2024-01-02T00:00:00Z"},
+		{">=2024-01-01", ">=2024-01-01T00:00:00Z"},
+		{"<2024-01-01", "<=2023-12-31T23:59:59Z"},
+		{"<=2024-01-01", "<=2024-01-01T23:59:59Z"},
+		{"2024-01-01..2024-01-31", "2024-01-01T00:00:00Z..2024-01-31T23:59:59Z"},
+		{"2024-01-01..*", ">=2024-01-01T00:00:00Z"},
+		{"*..2024-01-01", "<=2024-01-01T23:59:59Z"},
+		{">2024-01-01T10:00:00Z", ">=2024-01-01T10:00:01Z"},
+		{"<2024-01-01T10:00:00+02:00", "<=2024-01-01T07:59:59Z"},
+		{"2024-01-01T10:00:00-01:30", "2024-01-01T11:30:00Z..2024-01-01T11:30:00Z"},
+		{"0000-01-01T00:30:00+01:00..2024-01-01", ""}, // a bound in the year -1
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			r, err := searchdate.Parse(tt.in)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, r.String())
+		})
+	}
+	assert.Empty(t, searchdate.Range{}.String(), "the Range without bounds")
+}
+
+func TestThrough(t *testing.T) {
+	tests := []struct {
+		in, through, want string
+		empty             bool
+	}{
+		{">=2024-01-01", "2024-03-05T10:11:12Z", "2024-01-01T00:00:00Z..2024-03-05T10:11:12Z", false},
+		{"2024-01-01..2024-01-31", "2024-01-15T00:00:00Z", "2024-01-01T00:00:00Z..2024-01-15T00:00:00Z", false},
+		{"2024-01-01..2024-01-31", "2024-02-15T00:00:00Z", "2024-01-01T00:00:00Z..2024-01-31T23:59:59Z", false},
+		{"<2024-01-31", "2024-01-31T00:00:00Z", "<=2024-01-30T23:59:59Z", false},
+		{"<=2024-01-31T00:00:00Z", "2024-01-31T00:00:00Z", "<=2024-01-31T00:00:00Z", false},
+		{">=2024-01-01", "2024-01-01T00:00:00Z", "2024-01-01T00:00:00Z..2024-01-01T00:00:00Z", false},
+		{">=2024-01-01", "2023-12-31T23:59:59Z", "", true},
+		{">2024-01-01T00:00:00Z", "2024-01-01T00:00:00Z", "", true},
+		{">2024-01-01T00:00:00Z", "2024-01-01T00:00:00.5Z", "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in+" through "+tt.through, func(t *testing.T) {
+			r, err := searchdate.Parse(tt.in)
+			require.NoError(t, err)
+			got := r.Through(at(t, tt.through))
+			assert.Equal(t, tt.want, got.String())
+			assert.Equal(t, tt.empty, got.Empty())
+		})
+	}
+	got := searchdate.Range{}.Through(at(t, "2024-03-05T10:11:12Z"))
+	assert.Equal(t, "<=2024-03-05T10:11:12Z", got.String())
+	assert.True(t, got.Contains(at(t, "2024-03-05T10:11:12Z")))
+	assert.False(t, got.Contains(at(t, "2024-03-05T10:11:12.000000001Z")))
+}
+
 // FuzzParse checks that no input makes Parse or, for accepted input,
 // Contains panic, and that Parse's answers keep the package's promises.
 // Its seed corpus is in testdata/fuzz/FuzzParse.
@@ -295,6 +350,17 @@ func FuzzParse(f *testing.F) {
 		time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC),
 		time.Date(1e6, 1, 1, 0, 0, 0, 0, time.UTC),
 	}
+	// Whole seconds, as GitHub's timestamps are, around the seeds' dates.
+	seconds := []time.Time{
+		time.Date(2023, 12, 31, 23, 59, 59, 0, time.UTC),
+		time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(2024, 1, 1, 0, 0, 1, 0, time.UTC),
+		time.Date(2024, 1, 1, 10, 0, 0, 0, time.UTC),
+		time.Date(2024, 1, 31, 23, 59, 59, 0, time.UTC),
+		time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(2024, 3, 5, 10, 11, 12, 0, time.UTC),
+		time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC),
+	}
 	f.Fuzz(func(t *testing.T, s string) {
 		r, err := searchdate.Parse(s)
 		if err != nil {
@@ -305,6 +371,28 @@ func FuzzParse(f *testing.F) {
 		assert.Equal(t, -1, strings.IndexFunc(s, unicode.IsSpace), "accepted whitespace")
 		for _, p := range probes {
 			r.Contains(p)
+		}
+		// String writes what Parse reads back, holding the same whole
+		// seconds; Through cuts at its instant, included.
+		w := r.String()
+		if w == "" {
+			return
+		}
+		back, err := searchdate.Parse(w)
+		require.NoError(t, err, "Parse(%q) of String of %q", w, s)
+		assert.Equal(t, w, back.String())
+		for _, p := range seconds {
+			assert.Equal(t, r.Contains(p), back.Contains(p), "%v in %q and in its String %q", p, s, w)
+			cut := r.Through(p)
+			for _, q := range seconds {
+				assert.Equal(t, r.Contains(q) && !q.After(p), cut.Contains(q), "%v in %q through %v", q, s, p)
+			}
+			if cut.Empty() {
+				assert.Empty(t, cut.String())
+				for _, q := range seconds {
+					assert.False(t, cut.Contains(q))
+				}
+			}
 		}
 	})
 }
