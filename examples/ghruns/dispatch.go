@@ -71,7 +71,7 @@ func dispatchCommand(a *app, fs *flag.FlagSet) func() error {
 		if !a.json {
 			printDispatched(a.stdout, workflow, *ref, run)
 		}
-		done, err := a.watchRun(run.RunID, *interval)
+		done, err := a.watch(run.RunID, *interval, 0)
 		if err != nil {
 			return err
 		}
@@ -89,31 +89,4 @@ func dispatchCommand(a *app, fs *flag.FlagSet) func() error {
 
 func printDispatched(w io.Writer, workflow, ref string, run *ghactions.DispatchedRun) {
 	fmt.Fprintf(w, "Started %s on %s: run %d\n%s\n", workflow, ref, run.RunID, run.HTMLURL)
-}
-
-// watchRun waits for a run to complete, showing each change of its status:
-// on a terminal, one line redrawn in place; otherwise a line a change.
-func (a *app) watchRun(id int64, interval time.Duration) (*ghactions.WorkflowRun, error) {
-	live := isTerminal(a.stdout) && !a.json
-	start := time.Now()
-	run, err := a.client.Runs.Wait(a.ctx, a.owner, a.repo, id, &ghactions.WaitOptions{
-		Interval: interval,
-		OnChange: func(r *ghactions.WorkflowRun) {
-			if a.json {
-				return
-			}
-			// The jobs' progress (JobsService) belongs on this line too,
-			// once the library lists a run's jobs.
-			line := fmt.Sprintf("run %d (%s): %s after %s", r.ID, r.Name, state(r), time.Since(start).Round(time.Second))
-			if live {
-				fmt.Fprintf(a.stdout, "\r\033[K%s", line)
-			} else {
-				fmt.Fprintln(a.stdout, line)
-			}
-		},
-	})
-	if live {
-		fmt.Fprintln(a.stdout)
-	}
-	return run, err
 }

@@ -29,7 +29,7 @@ func TestRunCommand(t *testing.T) {
 		{"flags first", []string{"run", "-ref", "v1.2.0", "nightly.yml"}, nil, exitOK, started, ""},
 		{"a server that answers 204", []string{"run", "nightly.yml", "-ref", "main"}, []ghactionstest.Option{ghactionstest.WithDispatchNoContent()}, exitOK, started, ""},
 		{"watch", []string{"run", "deploy.yml", "-ref", "main", "-watch", "-exit-status"}, nil, exitOK,
-			regexp.MustCompile(`(?s)^Started deploy.yml on main: run \d+\n.*\nrun \d+ \(Deploy\): queued after \d+s\n.*run \d+ \(Deploy\): success after \d+s\n$`), ""},
+			regexp.MustCompile(`(?s)^Started deploy.yml on main: run \d+\n.*\nrun \d+ \(Deploy, attempt 1\): queued after \d+s\n.*  ✓ deploy: success in \d+s \(ID \d+\)\n.*run \d+ \(Deploy, attempt 1\): success after \d+s\n$`), ""},
 		{"no trigger", []string{"run", "ci.yml", "-ref", "main"}, nil, exitError, nil, "422 Unprocessable Entity: Workflow does not have 'workflow_dispatch' trigger"},
 		{"a bad input", []string{"run", "deploy.yml", "-ref", "main", "-f", "environment=qa"}, nil, exitError, nil, "not in the list of allowed values"},
 		{"an unknown ref", []string{"run", "deploy.yml", "-ref", "nope"}, nil, exitError, nil, "404 Not Found: No ref found for: nope"},

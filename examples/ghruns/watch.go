@@ -21,15 +21,7 @@ func watchCommand(a *app, fs *flag.FlagSet) func() error {
 		if *attempt < 0 {
 			return usagef("-attempt %d: attempts count from 1", *attempt)
 		}
-		w := &watcher{a: a, live: isTerminal(a.stdout) && !a.json, start: time.Now(), seen: map[int64]string{}}
-		run, err := a.client.Runs.Wait(a.ctx, a.owner, a.repo, id, &ghactions.WaitOptions{
-			Interval:   *interval,
-			MinAttempt: *attempt,
-			OnPoll:     w.poll,
-		})
-		if w.live {
-			fmt.Fprintln(a.stdout)
-		}
+		run, err := a.watch(id, *interval, *attempt)
 		if err != nil {
 			return err
 		}
@@ -43,6 +35,21 @@ func watchCommand(a *app, fs *flag.FlagSet) func() error {
 		}
 		return nil
 	}
+}
+
+// watch waits for run id to complete (at attempt minAttempt or a later
+// one), showing it and its jobs as they progress.
+func (a *app) watch(id int64, interval time.Duration, minAttempt int) (*ghactions.WorkflowRun, error) {
+	w := &watcher{a: a, live: isTerminal(a.stdout) && !a.json, start: time.Now(), seen: map[int64]string{}}
+	run, err := a.client.Runs.Wait(a.ctx, a.owner, a.repo, id, &ghactions.WaitOptions{
+		Interval:   interval,
+		MinAttempt: minAttempt,
+		OnPoll:     w.poll,
+	})
+	if w.live {
+		fmt.Fprintln(a.stdout)
+	}
+	return run, err
 }
 
 // watcher shows a run and its jobs as they progress: a line for the run
