@@ -157,6 +157,7 @@ func TestFailedSteps(t *testing.T) {
 	defer failed.Close()
 	assert.Len(t, failed.Jobs, 250)
 	// 250 jobs: three pages of 100; the archive: its request and its download.
+	t.Logf("failed steps of a run of %d jobs: %d requests", len(failed.Jobs), f.srv.hits())
 	assert.Equal(t, 5, f.srv.hits(), "requests")
 	require.NotNil(t, failed.Archive)
 
