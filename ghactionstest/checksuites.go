@@ -37,18 +37,13 @@ type checkSuite struct {
 // getCheckSuite answers GET .../check-suites/{suite}: the check suite of a
 // run, which follows its latest attempt.
 func (s *Server) getCheckSuite(r *http.Request) *answer {
-	st := s.state
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	repo := st.repo(r.PathValue("owner"), r.PathValue("repo"))
-	if repo == nil {
-		return notFound()
-	}
-	run := repo.checkSuite(r.PathValue("suite"))
-	if run == nil {
-		return notFound()
-	}
-	return jsonAnswer(http.StatusOK, st.checkSuiteView(run))
+	return s.withRepo(r, func(repo *repoState) *answer {
+		run := repo.checkSuite(r.PathValue("suite"))
+		if run == nil {
+			return notFound()
+		}
+		return jsonAnswer(http.StatusOK, s.state.checkSuiteView(run))
+	})
 }
 
 // checkSuiteView is the check suite of a run: its head, its latest

@@ -50,30 +50,21 @@ func (s *Server) dispatch(r *http.Request) *answer {
 		return a
 	}
 
-	st := s.state
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	repo := st.repo(r.PathValue("owner"), r.PathValue("repo"))
-	if repo == nil {
-		return notFound()
-	}
-	wf := repo.workflow(r.PathValue("workflow"))
-	if wf == nil {
-		return notFound()
-	}
-	if !wf.dispatch {
-		return errorAnswer(http.StatusUnprocessableEntity, "Workflow does not have 'workflow_dispatch' trigger")
-	}
-	name := refName(ref)
-	if !repo.refs[name] {
-		return errorAnswer(http.StatusNotFound, "No ref found for: "+ref)
-	}
-	if problem := wf.checkInputs(inputs); problem != "" {
-		return errorAnswer(http.StatusUnprocessableEntity, string(problem))
-	}
-	run := st.dispatchRun(repo, wf, name)
-	if !details || s.dispatchNoContent {
-		return noContent()
-	}
-	return jsonAnswer(http.StatusOK, dispatchDetails{WorkflowRunID: run.run.ID, RunURL: run.run.URL, HTMLURL: run.run.HTMLURL})
+	return s.withWorkflow(r, func(repo *repoState, wf *workflowState) *answer {
+		if !wf.dispatch {
+			return errorAnswer(http.StatusUnprocessableEntity, "Workflow does not have 'workflow_dispatch' trigger")
+		}
+		name := refName(ref)
+		if !repo.refs[name] {
+			return errorAnswer(http.StatusNotFound, "No ref found for: "+ref)
+		}
+		if problem := wf.checkInputs(inputs); problem != "" {
+			return errorAnswer(http.StatusUnprocessableEntity, string(problem))
+		}
+		run := s.state.dispatchRun(repo, wf, name)
+		if !details || s.dispatchNoContent {
+			return noContent()
+		}
+		return jsonAnswer(http.StatusOK, dispatchDetails{WorkflowRunID: run.run.ID, RunURL: run.run.URL, HTMLURL: run.run.HTMLURL})
+	})
 }

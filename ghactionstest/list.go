@@ -122,46 +122,41 @@ func (s *Server) listRuns(r *http.Request) *answer {
 	if bad != nil {
 		return bad
 	}
-	st := s.state
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	repo := st.repo(r.PathValue("owner"), r.PathValue("repo"))
-	if repo == nil {
-		return notFound()
-	}
-	workflow := r.PathValue("workflow")
-	var wf *workflowState
-	if workflow != "" {
-		if wf = repo.workflow(workflow); wf == nil {
-			return notFound()
+	return s.withRepo(r, func(repo *repoState) *answer {
+		workflow := r.PathValue("workflow")
+		var wf *workflowState
+		if workflow != "" {
+			if wf = repo.workflow(workflow); wf == nil {
+				return notFound()
+			}
 		}
-	}
-	var runs []*runState
-	for _, run := range repo.runs {
-		if (wf == nil || run.workflow == wf) && q.matches(run) {
-			runs = append(runs, run)
+		var runs []*runState
+		for _, run := range repo.runs {
+			if (wf == nil || run.workflow == wf) && q.matches(run) {
+				runs = append(runs, run)
+			}
 		}
-	}
-	slices.SortFunc(runs, func(a, b *runState) int {
-		return cmp.Or(b.run.CreatedAt.Compare(a.run.CreatedAt), cmp.Compare(b.run.ID, a.run.ID))
+		slices.SortFunc(runs, func(a, b *runState) int {
+			return cmp.Or(b.run.CreatedAt.Compare(a.run.CreatedAt), cmp.Compare(b.run.ID, a.run.ID))
+		})
+		if q.capped() && len(runs) > searchCap {
+			runs = runs[:searchCap]
+		}
+		total := len(runs)
+		start, end := pageBounds(q.page, q.perPage, total)
+		page := struct {
+			TotalCount   int      `json:"total_count"`
+			WorkflowRuns []apiRun `json:"workflow_runs"`
+		}{total, make([]apiRun, 0, end-start)}
+		for _, run := range runs[start:end] {
+			page.WorkflowRuns = append(page.WorkflowRuns, toAPIRun(run.view(run.latest(), q.excludePullRequests)))
+		}
+		a := jsonAnswer(http.StatusOK, page)
+		if link := s.state.pageLinks(r, repo, workflow, q.page, q.perPage, total); link != "" {
+			a.header = http.Header{"Link": {link}}
+		}
+		return a
 	})
-	if q.capped() && len(runs) > searchCap {
-		runs = runs[:searchCap]
-	}
-	total := len(runs)
-	start, end := pageBounds(q.page, q.perPage, total)
-	page := struct {
-		TotalCount   int      `json:"total_count"`
-		WorkflowRuns []apiRun `json:"workflow_runs"`
-	}{total, make([]apiRun, 0, end-start)}
-	for _, run := range runs[start:end] {
-		page.WorkflowRuns = append(page.WorkflowRuns, toAPIRun(run.view(run.latest(), q.excludePullRequests)))
-	}
-	a := jsonAnswer(http.StatusOK, page)
-	if link := st.pageLinks(r, repo, workflow, q.page, q.perPage, total); link != "" {
-		a.header = http.Header{"Link": {link}}
-	}
-	return a
 }
 
 // pageLinks builds the Link header of a page as GitHub does: absolute URLs on

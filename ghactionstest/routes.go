@@ -93,6 +93,31 @@ func (s *Server) storageRoutes() *http.ServeMux {
 	return mux
 }
 
+// withRepo calls fn with the repository that r names, holding the state's
+// lock; an unknown repository answers 404.
+func (s *Server) withRepo(r *http.Request, fn func(*repoState) *answer) *answer {
+	st := s.state
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	repo := st.repo(r.PathValue("owner"), r.PathValue("repo"))
+	if repo == nil {
+		return notFound()
+	}
+	return fn(repo)
+}
+
+// withWorkflow is withRepo for the workflow that r names, by ID or file
+// name.
+func (s *Server) withWorkflow(r *http.Request, fn func(*repoState, *workflowState) *answer) *answer {
+	return s.withRepo(r, func(repo *repoState) *answer {
+		wf := repo.workflow(r.PathValue("workflow"))
+		if wf == nil {
+			return notFound()
+		}
+		return fn(repo, wf)
+	})
+}
+
 // withRun calls fn with the run that r names, holding the state's lock; an
 // unknown repository or run answers 404.
 func (s *Server) withRun(r *http.Request, fn func(*runState) *answer) *answer {

@@ -26,18 +26,9 @@ type workflow struct {
 // getWorkflow answers GET .../actions/workflows/{workflow}: the workflow of
 // that ID or file name ("ci.yml"), as GitHub takes either.
 func (s *Server) getWorkflow(r *http.Request) *answer {
-	st := s.state
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	repo := st.repo(r.PathValue("owner"), r.PathValue("repo"))
-	if repo == nil {
-		return notFound()
-	}
-	wf := repo.workflow(r.PathValue("workflow"))
-	if wf == nil {
-		return notFound()
-	}
-	return jsonAnswer(http.StatusOK, st.workflowView(repo, wf))
+	return s.withWorkflow(r, func(repo *repoState, wf *workflowState) *answer {
+		return jsonAnswer(http.StatusOK, s.state.workflowView(repo, wf))
+	})
 }
 
 // workflowView is a workflow as the API shows it: active, its file on the
