@@ -7,7 +7,6 @@ import (
 	"iter"
 	"net/http"
 	"net/url"
-	"strconv"
 
 	"github.com/google/go-querystring/query"
 )
@@ -112,16 +111,7 @@ func (s *JobsService) Get(ctx context.Context, owner, repo string, jobID int64) 
 	if err := validateJob(owner, repo, jobID); err != nil {
 		return nil, nil, err
 	}
-	r, err := s.client.newRequest(http.MethodGet, jobPath(owner, repo, jobID), nil, nil)
-	if err != nil {
-		return nil, nil, err
-	}
-	job := new(Job)
-	resp, err := s.client.call(ctx, r, job)
-	if err != nil {
-		return nil, resp, err
-	}
-	return job, resp, nil
+	return get[Job](ctx, s.client, jobPath(owner, repo, jobID), nil)
 }
 
 // LogsURL returns the URL of a job's log, plain text, which the API gives as
@@ -149,18 +139,4 @@ func (s *JobsService) Logs(ctx context.Context, owner, repo string, jobID int64)
 		return nil, nil, err
 	}
 	return s.client.Runs.logs(ctx, jobPath(owner, repo, jobID)+"/logs")
-}
-
-func validateJob(owner, repo string, jobID int64) error {
-	if err := validateRepo(owner, repo); err != nil {
-		return err
-	}
-	if jobID <= 0 {
-		return fmt.Errorf("%w: job ID %d: must be positive", ErrInvalidArgument, jobID)
-	}
-	return nil
-}
-
-func jobPath(owner, repo string, jobID int64) string {
-	return repoPath(owner, repo) + "jobs/" + strconv.FormatInt(jobID, 10)
 }

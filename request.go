@@ -156,6 +156,21 @@ func responseOf(hr *http.Response) *Response {
 	return newResponse(hr)
 }
 
+// get sends a GET of path, relative to the base URL, with query q, and
+// decodes a 2xx answer into a new T.
+func get[T any](ctx context.Context, c *Client, path string, q url.Values) (*T, *Response, error) {
+	r, err := c.newRequest(http.MethodGet, path, q, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	v := new(T)
+	resp, err := c.call(ctx, r, v)
+	if err != nil {
+		return nil, resp, err
+	}
+	return v, resp, nil
+}
+
 // call sends r and, on a 2xx answer, decodes its JSON body into v (nil v
 // discards the body). A non-2xx answer gives an *APIError or a
 // *RateLimitError.

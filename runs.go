@@ -6,7 +6,6 @@ import (
 	"iter"
 	"net/http"
 	"net/url"
-	"strconv"
 
 	"github.com/google/go-querystring/query"
 
@@ -204,16 +203,7 @@ func (s *RunsService) getRun(ctx context.Context, path string, opts *GetOptions)
 			return nil, nil, fmt.Errorf("%w: get options: %v", ErrInvalidArgument, err)
 		}
 	}
-	r, err := s.client.newRequest(http.MethodGet, path, q, nil)
-	if err != nil {
-		return nil, nil, err
-	}
-	run := new(WorkflowRun)
-	resp, err := s.client.call(ctx, r, run)
-	if err != nil {
-		return nil, resp, err
-	}
-	return run, resp, nil
+	return get[WorkflowRun](ctx, s.client, path, q)
 }
 
 // Delete deletes a workflow run: DELETE /repos/{owner}/{repo}/actions/runs/{runID}.
@@ -267,17 +257,14 @@ func (s *RunsService) RerunFailedJobs(ctx context.Context, owner, repo string, r
 // RerunJob re-runs one job, and the jobs that depend on it, as a new attempt
 // of its run: POST /repos/{owner}/{repo}/actions/jobs/{jobID}/rerun.
 func (s *RunsService) RerunJob(ctx context.Context, owner, repo string, jobID int64, opts *RerunJobOptions) (*Response, error) {
-	if err := validateRepo(owner, repo); err != nil {
+	if err := validateJob(owner, repo, jobID); err != nil {
 		return nil, err
-	}
-	if jobID <= 0 {
-		return nil, fmt.Errorf("%w: job ID %d: must be positive", ErrInvalidArgument, jobID)
 	}
 	var body any
 	if opts != nil && (opts.EnableDebugLogging || opts.EnableDebugger) {
 		body = opts
 	}
-	r, err := s.client.newRequest(http.MethodPost, repoPath(owner, repo)+"jobs/"+strconv.FormatInt(jobID, 10)+"/rerun", nil, body)
+	r, err := s.client.newRequest(http.MethodPost, jobPath(owner, repo, jobID)+"/rerun", nil, body)
 	if err != nil {
 		return nil, err
 	}
@@ -309,14 +296,5 @@ func (s *RunsService) Usage(ctx context.Context, owner, repo string, runID int64
 	if err := validateRun(owner, repo, runID); err != nil {
 		return nil, nil, err
 	}
-	r, err := s.client.newRequest(http.MethodGet, runPath(owner, repo, runID)+"/timing", nil, nil)
-	if err != nil {
-		return nil, nil, err
-	}
-	u := new(RunUsage)
-	resp, err := s.client.call(ctx, r, u)
-	if err != nil {
-		return nil, resp, err
-	}
-	return u, resp, nil
+	return get[RunUsage](ctx, s.client, runPath(owner, repo, runID)+"/timing", nil)
 }

@@ -66,6 +66,16 @@ func validateAttempt(owner, repo string, runID int64, attempt int) error {
 	return nil
 }
 
+func validateJob(owner, repo string, jobID int64) error {
+	if err := validateRepo(owner, repo); err != nil {
+		return err
+	}
+	if jobID <= 0 {
+		return fmt.Errorf("%w: job ID %d: must be positive", ErrInvalidArgument, jobID)
+	}
+	return nil
+}
+
 // Paths are built from checked owner and repo names, which need no escaping.
 
 func repoPath(owner, repo string) string {
@@ -78,4 +88,8 @@ func runPath(owner, repo string, runID int64) string {
 
 func attemptPath(owner, repo string, runID int64, attempt int) string {
 	return runPath(owner, repo, runID) + "/attempts/" + strconv.Itoa(attempt)
+}
+
+func jobPath(owner, repo string, jobID int64) string {
+	return repoPath(owner, repo) + "jobs/" + strconv.FormatInt(jobID, 10)
 }
