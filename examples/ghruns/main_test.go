@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -22,6 +23,10 @@ func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }
 
+// demoNow is the fake GitHub's time in every ghruns call, so that two calls in
+// one test see the same demo even when a second ticks between them.
+var demoNow = time.Now()
+
 // ghruns runs the command line in demo mode and returns its exit status and
 // output.
 func ghruns(t *testing.T, args ...string) (code int, stdout, stderr string) {
@@ -31,7 +36,7 @@ func ghruns(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Setenv("GITHUB_REPOSITORY", "")
 	t.Setenv("GITHUB_API_URL", "")
 	var out, errOut bytes.Buffer
-	code = run(args, &out, &errOut)
+	code = run(args, &out, &errOut, ghactionstest.WithClock(func() time.Time { return demoNow }))
 	return code, out.String(), errOut.String()
 }
 
