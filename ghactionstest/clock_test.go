@@ -40,6 +40,35 @@ func TestClock(t *testing.T) {
 	assert.Equal(t, t0.Add(time.Hour+time.Minute+10*time.Second), c.Now(), "sleeps at once add up")
 }
 
+// Server.Now tells the time the server reckons runs from, whichever clock
+// it has.
+func TestServerNow(t *testing.T) {
+	clock := ghactionstest.NewClock(t0)
+	tests := []struct {
+		name string
+		opt  ghactionstest.Option
+		want func() time.Time
+	}{
+		{"WithClock", ghactionstest.WithClock(func() time.Time { return t0 }), func() time.Time { return t0 }},
+		{"WithSharedClock", ghactionstest.WithSharedClock(clock), clock.Now},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := ghactionstest.NewServer(tt.opt)
+			defer srv.Close()
+			assert.Equal(t, tt.want(), srv.Now())
+			run := srv.AddRun(owner, repo, ghactions.WorkflowRun{})
+			assert.Equal(t, srv.Now().UTC().Truncate(time.Second), run.CreatedAt, "a new run starts at the server's now")
+			clock.Advance(time.Minute)
+			assert.Equal(t, tt.want(), srv.Now())
+		})
+	}
+
+	srv := ghactionstest.NewServer()
+	defer srv.Close()
+	assert.WithinDuration(t, time.Now(), srv.Now(), time.Minute, "by default, the time of day")
+}
+
 // A client of a server with a shared clock waits out rate limits on that
 // clock: the waits cost no real time, and the server sees the time pass.
 func TestSharedClockRidesOutRateLimits(t *testing.T) {

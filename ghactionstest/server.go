@@ -109,6 +109,14 @@ func (s *Server) URL() string {
 	return s.state.apiRoot
 }
 
+// Now is the time on the server's clock: time.Now, unless WithClock or
+// WithSharedClock set another. Runs' times, ages and live progress are
+// reckoned from it, so code under test that shows how long ago a run started
+// agrees with the fake when it asks Now instead of time.Now.
+func (s *Server) Now() time.Time {
+	return s.now()
+}
+
 // Token is the token the server accepts.
 func (s *Server) Token() string {
 	return s.token

@@ -59,6 +59,7 @@ type app struct {
 	owner, repo    string
 	json           bool
 	demo           []ghactionstest.Option // of the fake GitHub of demo mode
+	now            func() time.Time       // the fake's clock in demo mode, so that ages agree with it
 	pacing         time.Duration          // between the client's writes
 }
 
@@ -157,8 +158,10 @@ func (a *app) connect(repoFlag string) (cleanup func(), err error) {
 		if repoSpec == "" {
 			repoSpec = ghactionstest.DemoOwner + "/" + ghactionstest.DemoRepo
 		}
+		a.now = srv.Now
 		cleanup = srv.Close
 	} else {
+		a.now = time.Now
 		a.pacing = ghactions.DefaultWritePacing
 		opts := []ghactions.Option{ghactions.WithToken(token), ghactions.WithUserAgent("ghruns ghactions-go/" + ghactions.Version)}
 		if base := os.Getenv("GITHUB_API_URL"); base != "" {

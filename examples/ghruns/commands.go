@@ -7,7 +7,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/seed42f0b14b/ghactions"
 )
@@ -50,7 +49,7 @@ func listCommand(a *app, fs *flag.FlagSet) func() error {
 			return nil
 		}
 		t := newTable(a.stdout, "STATUS", "TITLE", "WORKFLOW", "BRANCH", "EVENT", "ID", "AGE")
-		now := time.Now()
+		now := a.now()
 		for _, r := range runs {
 			t.row(state(r), truncate(r.DisplayTitle, 40), r.Name, truncate(r.HeadBranch, 24), r.Event, strconv.FormatInt(r.ID, 10), age(now, r.CreatedAt))
 		}

@@ -39,6 +39,15 @@ var (
 	spaces  = regexp.MustCompile(` +`)
 )
 
+// In demo mode, ages and times are reckoned on the fake's clock, however far
+// it is from the time of day.
+func TestDemoAgesFollowTheFakesClock(t *testing.T) {
+	lastYear := time.Now().AddDate(-1, 0, 0)
+	out := ghrunsAt(t, lastYear, "list")
+	assert.Regexp(t, `(?m)^queued +Add OAuth login .* 1m ago$`, out)
+	assert.NotContains(t, out, "365d ago")
+}
+
 // The demo shows the same runs, commits included, whenever it starts.
 func TestDemoIsTheSameOnEveryStart(t *testing.T) {
 	first := time.Now().Truncate(time.Second)

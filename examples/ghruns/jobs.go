@@ -66,10 +66,9 @@ func (a *app) listJobs(runID int64, attempt int) ([]*ghactions.Job, error) {
 	return jobs, nil
 }
 
-// printJobs lists jobs with their state and time; the steps of those that
-// failed, or of every job when all is set, below them.
-func printJobs(w io.Writer, jobs []*ghactions.Job, all bool) error {
-	now := time.Now()
+// printJobs lists jobs with their state and time at now; the steps of those
+// that failed, or of every job when all is set, below them.
+func printJobs(w io.Writer, now time.Time, jobs []*ghactions.Job, all bool) error {
 	t := newTable(w)
 	for _, j := range jobs {
 		t.row(mark(j.Status, j.Conclusion), j.Name, stateOf(j.Status, j.Conclusion), took(now, j.Status, j.StartedAt, j.CompletedAt), "ID "+strconv.FormatInt(j.ID, 10))
@@ -82,8 +81,8 @@ func printJobs(w io.Writer, jobs []*ghactions.Job, all bool) error {
 	return t.flush()
 }
 
-// printJob shows one job and its steps.
-func printJob(w io.Writer, j *ghactions.Job) error {
+// printJob shows one job and its steps, with their times at now.
+func printJob(w io.Writer, now time.Time, j *ghactions.Job) error {
 	t := newTable(w)
 	t.row("Job:", fmt.Sprintf("%d (run %d, attempt %d)", j.ID, j.RunID, j.RunAttempt))
 	t.row("Name:", j.Name)
@@ -100,7 +99,7 @@ func printJob(w io.Writer, j *ghactions.Job) error {
 	if !j.CompletedAt.IsZero() {
 		t.row("Completed:", stamp(j.CompletedAt))
 	}
-	t.row("Duration:", took(time.Now(), j.Status, j.StartedAt, j.CompletedAt))
+	t.row("Duration:", took(now, j.Status, j.StartedAt, j.CompletedAt))
 	t.row("URL:", j.HTMLURL)
 	if err := t.flush(); err != nil {
 		return err
@@ -110,7 +109,6 @@ func printJob(w io.Writer, j *ghactions.Job) error {
 		return err
 	}
 	fmt.Fprintln(w, "\nSTEPS")
-	now := time.Now()
 	t = newTable(w)
 	for _, s := range j.Steps {
 		t.row(mark(s.Status, s.Conclusion), strconv.Itoa(s.Number), s.Name, stateOf(s.Status, s.Conclusion), took(now, s.Status, s.StartedAt, s.CompletedAt))

@@ -55,7 +55,7 @@ func pruneCommand(a *app, fs *flag.FlagSet) func() error {
 		} else {
 			if opts.DryRun && len(doomed) > 0 {
 				t := newTable(a.stdout, "STATUS", "TITLE", "WORKFLOW", "BRANCH", "ID", "AGE")
-				now := time.Now()
+				now := a.now()
 				for _, r := range doomed {
 					t.row(state(r), truncate(r.DisplayTitle, 40), r.Name, truncate(r.HeadBranch, 24), strconv.FormatInt(r.ID, 10), age(now, r.CreatedAt))
 				}

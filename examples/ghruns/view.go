@@ -27,7 +27,7 @@ func viewCommand(a *app, fs *flag.FlagSet) func() error {
 			if a.json {
 				return writeJSON(a.stdout, j)
 			}
-			return printJob(a.stdout, j)
+			return printJob(a.stdout, a.now(), j)
 		}
 		id, err := runIDArg(fs)
 		if err != nil {
@@ -58,7 +58,7 @@ func viewCommand(a *app, fs *flag.FlagSet) func() error {
 			fmt.Fprintln(a.stdout, "no jobs")
 			return nil
 		}
-		if err := printJobs(a.stdout, jobs, *verbose); err != nil {
+		if err := printJobs(a.stdout, a.now(), jobs, *verbose); err != nil {
 			return err
 		}
 		fmt.Fprintln(a.stdout, "\nFor a job's steps, run: ghruns view -job JOB_ID; for the failed steps' logs: ghruns logs -failed "+strconv.FormatInt(id, 10))

@@ -40,7 +40,7 @@ func watchCommand(a *app, fs *flag.FlagSet) func() error {
 // watch waits for run id to complete (at attempt minAttempt or a later
 // one), showing it and its jobs as they progress.
 func (a *app) watch(id int64, interval time.Duration, minAttempt int) (*ghactions.WorkflowRun, error) {
-	w := &watcher{a: a, live: isTerminal(a.stdout) && !a.json, start: time.Now(), seen: map[int64]string{}}
+	w := &watcher{a: a, live: isTerminal(a.stdout) && !a.json, start: a.now(), seen: map[int64]string{}}
 	run, err := a.client.Runs.Wait(a.ctx, a.owner, a.repo, id, &ghactions.WaitOptions{
 		Interval:   interval,
 		MinAttempt: minAttempt,
@@ -72,7 +72,7 @@ func (w *watcher) poll(r *ghactions.WorkflowRun) {
 	first := w.last == nil
 	changed := first || r.Status != w.last.Status || r.Conclusion != w.last.Conclusion || r.RunAttempt != w.last.RunAttempt
 	w.last = r
-	runLine := fmt.Sprintf("run %d (%s, attempt %d): %s after %s", r.ID, r.Name, r.RunAttempt, state(r), time.Since(w.start).Round(time.Second))
+	runLine := fmt.Sprintf("run %d (%s, attempt %d): %s after %s", r.ID, r.Name, r.RunAttempt, state(r), w.a.now().Sub(w.start).Round(time.Second))
 	jobLines := w.jobChanges(r)
 	if w.live {
 		// The jobs' lines scroll; the run's stays below them, redrawn.
@@ -105,7 +105,7 @@ func (w *watcher) jobChanges(r *ghactions.WorkflowRun) []string {
 		return nil
 	}
 	var lines []string
-	now := time.Now()
+	now := w.a.now()
 	for _, j := range jobs {
 		st := stateOf(j.Status, j.Conclusion)
 		if w.seen[j.ID] == st {
